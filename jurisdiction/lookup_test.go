@@ -63,7 +63,7 @@ func TestKeyFacts(t *testing.T) {
 	}{
 		{"EU", "1m", "2m", "0d", "0d", 16, 13, 16, false, false, false},
 		{"UK", "1m", "2m", "0d", "0d", 13, 13, 13, false, false, false},
-		{"US-CA", "45d", "45d", "10bd", "15bd", 16, 16, 16, true, false, false},
+		{"US-CA", "45d", "45d", "10bd", "15bd", 16, 13, 16, true, false, false},
 		{"US-VA", "45d", "45d", "0d", "0d", 13, 13, 13, false, true, false},
 		{"US-CO", "45d", "45d", "0d", "0d", 13, 13, 13, true, true, false},
 		{"US-CT", "45d", "45d", "0d", "0d", 13, 13, 13, true, true, false},

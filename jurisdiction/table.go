@@ -1,5 +1,7 @@
 package jurisdiction
 
+import "sync"
+
 import "github.com/privet-dev/privet/deadline"
 
 const (
@@ -81,7 +83,11 @@ func concat(lists ...[]string) []string {
 // table builds the laws afresh on every call so no caller can change them.
 // Each law has a function of its own, all in this file, because the laws
 // are easiest to review side by side.
-func table() map[string]*Law {
+// table is built once: Lookup hands out clones, so the shared laws are never
+// modified.
+var table = sync.OnceValue(buildTable)
+
+func buildTable() map[string]*Law {
 	return map[string]*Law{
 		keyEU:         eu(),
 		keyUK:         uk(),
@@ -228,8 +234,8 @@ func california() *Law {
 		OptOutDeadline:      bdays(15), // Cal. Code Regs. tit. 11 §7026(f) (sale/sharing); §7027(g) (limit sensitive)
 		UnsubscribeDeadline: bdays(10), // CAN-SPAM Act, 15 U.S.C. §7704(a)(4)(A)
 		ConsentAge:          16,        // Cal. Civ. Code §1798.120(c): opt-in to sale or sharing under 16 (parent under 13)
-		MinConsentAge:       16,        // fixed by §1798.120(c)
-		MaxConsentAge:       16,        // fixed by §1798.120(c)
+		MinConsentAge:       13,        // a parent consents under 13 (§1798.120(c), with COPPA); 13–15 opt in themselves to sale or sharing only
+		MaxConsentAge:       16,        // §1798.120(c): the opt-in to sale or sharing reaches up to 16
 		RepeatLimits: map[Right]RepeatLimit{
 			RightKnow:        {Count: 2, Window: twelveMonths}, // Cal. Civ. Code §1798.130(b)
 			RightAccess:      {Count: 2, Window: twelveMonths}, // Cal. Civ. Code §1798.130(b); §1798.100(d)
