@@ -113,3 +113,15 @@ type AuditStore interface {
 	// Checkpoints returns the tenant's checkpoints in Seq order.
 	Checkpoints(ctx context.Context, tenantID string) ([]*Checkpoint, error)
 }
+
+// Actor is who touched the data, as the audit log records it: a type and an
+// id (an API key id, an operator, a subject id, a job), never a secret.
+type Actor struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// Event returns an audit event by this actor, with the time and result set.
+func (a Actor) Event(tenantID, action string, t time.Time) *AuditEvent {
+	return &AuditEvent{TenantID: tenantID, Time: t, ActorType: a.Type, ActorID: a.ID, Action: action, Result: ResultOK}
+}

@@ -14,8 +14,10 @@ type Clock interface {
 // SystemClock is the real clock, in UTC.
 type SystemClock struct{}
 
-// Now returns the current time in UTC.
-func (SystemClock) Now() time.Time { return time.Now().UTC() }
+// Now returns the current time in UTC, in whole microseconds: the finest
+// precision both SQLite and PostgreSQL keep, so a time read back equals the
+// time written, and hashes over it (the audit chain) still verify.
+func (SystemClock) Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // ManualClock is a clock that only moves when told; tests and the scenario
 // suite use it to travel in time. It is safe for concurrent use.
@@ -25,7 +27,9 @@ type ManualClock struct {
 }
 
 // NewManualClock returns a clock stopped at t.
-func NewManualClock(t time.Time) *ManualClock { return &ManualClock{now: t.UTC()} }
+func NewManualClock(t time.Time) *ManualClock {
+	return &ManualClock{now: t.UTC().Truncate(time.Microsecond)}
+}
 
 // Now returns the clock's current time.
 func (c *ManualClock) Now() time.Time {
@@ -38,12 +42,12 @@ func (c *ManualClock) Now() time.Time {
 func (c *ManualClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	c.now = c.now.Add(d).Truncate(time.Microsecond)
 }
 
 // Set moves the clock to t.
 func (c *ManualClock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.now = t.UTC()
+	c.now = t.UTC().Truncate(time.Microsecond)
 }

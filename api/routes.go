@@ -1,0 +1,103 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/privet-dev/privet"
+)
+
+// routes lists every route of the API surface. Adding a resource action is
+// one line here plus one file with its handler.
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", s.metrics.handler(s.cfg.Registry))
+	s.mux.HandleFunc("/", s.notFound)
+	// /openapi.json (and .yaml) are served by huma.
+
+	register(s, endpoint{http.MethodGet, "/v1/tenant", "get-tenant", "The API key's tenant", anyKey}, s.tenantGet)
+	register(s, endpoint{http.MethodPost, "/v1/keys", "create-key", "Create an API key; the secret is shown once", privet.ScopeAdmin}, s.keyCreate)
+	register(s, endpoint{http.MethodGet, "/v1/keys", "list-keys", "List the tenant's API keys", privet.ScopeAdmin}, s.keyList)
+	register(s, endpoint{http.MethodDelete, "/v1/keys/{id}", "revoke-key", "Revoke an API key", privet.ScopeAdmin}, s.keyRevoke)
+
+	v := s.cfg.Vault
+	register(s, endpoint{http.MethodPost, "/v1/subjects", "create-subject", "Store a subject; every value is sealed under its own data key", privet.ScopeVaultWrite}, s.subjectCreate)
+	register(s, endpoint{http.MethodGet, "/v1/subjects", "list-subjects", "List subjects, without personal data", privet.ScopeVaultRead}, s.subjectList)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/lookup", "lookup-subject", "Find a subject by identity and read it for a purpose", privet.ScopeVaultRead}, http.StatusOK, s.subjectLookup)
+	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}", "get-subject", "Read a subject for a purpose", privet.ScopeVaultRead}, s.subjectGet)
+	register(s, endpoint{http.MethodPatch, "/v1/subjects/{id}", "update-subject", "Change a subject's data", privet.ScopeVaultWrite}, s.subjectUpdate)
+	register(s, endpoint{http.MethodDelete, "/v1/subjects/{id}", "erase-subject", "Erase a subject: destroy its key and data", privet.ScopeVaultWrite}, s.subjectErase)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/close", "close-subject", "Close the subject's account; retention decides when data goes", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(v.Close))
+	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/restrict", "restrict-subject", "Restrict processing of a subject", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(v.Restrict))
+	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/reactivate", "reactivate-subject", "Lift a restriction or reopen an account", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(v.Reactivate))
+	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/touch", "touch-subject", "Record activity of a subject", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(v.Touch))
+
+	register(s, endpoint{http.MethodGet, "/v1/audit/events", "list-audit-events", "Query the audit log by subject, actor, action and time", privet.ScopeAuditRead}, s.auditEvents)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/audit/verify", "verify-audit", "Verify the audit log's hash chain and signed checkpoints", privet.ScopeAuditRead}, http.StatusOK, s.auditVerify)
+	register(s, endpoint{http.MethodPost, "/v1/audit/checkpoints", "create-audit-checkpoint", "Sign the audit log's head now", privet.ScopeAdmin}, s.auditCheckpoint)
+}
+
+// anyKey marks an operation any valid API key of the tenant may call.
+const anyKey privet.Scope = ""
+
+// public marks an operation that needs no API key (e.g. request intake).
+const public privet.Scope = "-"
+
+// endpoint is one line of the route table.
+type endpoint struct {
+	Method  string
+	Path    string
+	ID      string
+	Summary string
+	// Scope is the scope the key must carry: anyKey for any valid key,
+	// public for none at all.
+	Scope privet.Scope
+}
+
+// securityScheme names the bearer API key scheme in the OpenAPI document.
+const securityScheme = "apiKey"
+
+// scopeMetadata is the operation metadata key holding the required scope.
+const scopeMetadata = "privet.scope"
+
+// register adds one operation. Its scope goes both into the OpenAPI document
+// (as the security requirement, so clients and the tests can read it) and
+// into the operation's metadata, where the auth middleware enforces it.
+func register[I, O any](s *Server, e endpoint, h func(context.Context, *I) (*O, error)) {
+	registerStatus(s, e, 0, h)
+}
+
+// registerStatus is register with the success status given: without one,
+// POST answers 201 Created and DELETE 204 No Content.
+func registerStatus[I, O any](s *Server, e endpoint, status int, h func(context.Context, *I) (*O, error)) {
+	op := huma.Operation{
+		OperationID:  e.ID,
+		Method:       e.Method,
+		Path:         e.Path,
+		Summary:      e.Summary,
+		MaxBodyBytes: s.cfg.MaxBodyBytes,
+		Metadata:     map[string]any{scopeMetadata: e.Scope},
+		Errors:       []int{http.StatusBadRequest, http.StatusUnprocessableEntity},
+	}
+	switch {
+	case status != 0:
+		op.DefaultStatus = status
+	case e.Method == http.MethodPost:
+		op.DefaultStatus = http.StatusCreated
+	case e.Method == http.MethodDelete:
+		op.DefaultStatus = http.StatusNoContent
+	}
+	if e.Scope != public {
+		scopes := []string{}
+		if e.Scope != anyKey {
+			scopes = append(scopes, string(e.Scope))
+			op.Errors = append(op.Errors, http.StatusForbidden)
+		}
+		op.Security = []map[string][]string{{securityScheme: scopes}}
+		op.Errors = append(op.Errors, http.StatusUnauthorized)
+	}
+	huma.Register(s.api, op, h)
+}

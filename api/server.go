@@ -1,0 +1,113 @@
+// Package api is privet's REST API: JSON under /v1 described by an OpenAPI 3.1
+// document at /openapi.json, with health, readiness and Prometheus metrics
+// beside it. Every route of the surface is listed in routes.go, one file per
+// resource action implements it, and errors are RFC 9457 problem documents
+// whose code comes from the one table in errors.go.
+package api
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/audit"
+	"github.com/privet-dev/privet/policy"
+	"github.com/privet-dev/privet/tenancy"
+	"github.com/privet-dev/privet/vault"
+)
+
+// DefaultMaxBodyBytes is the largest request body accepted unless the
+// configuration says otherwise.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Config holds the dependencies of the API server.
+type Config struct {
+	Store   privet.Store
+	Tenancy *tenancy.Service
+	// Vault keeps subjects; Audit reads and proves the audit log.
+	Vault *vault.Service
+	Audit *audit.Service
+	// Policy is the compiled privacy policy; routes that consult it use it.
+	// It may be nil while no policy is loaded.
+	Policy *policy.Compiled
+	Clock  privet.Clock
+	Logger *slog.Logger
+	// Registry receives the HTTP metrics and is served at /metrics; nil
+	// makes a new one with the Go and process collectors.
+	Registry *prometheus.Registry
+	// ReadyCheck reports whether the store is reachable and its schema
+	// current; /readyz answers 503 while it fails. Nil means always ready.
+	ReadyCheck func(ctx context.Context) error
+	// MaxBodyBytes limits request bodies; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// Version is shown in the OpenAPI document.
+	Version string
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg     Config
+	mux     *http.ServeMux
+	api     huma.API
+	metrics *metrics
+	handler http.Handler
+}
+
+// New builds the server and registers every route.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Tenancy == nil || cfg.Vault == nil || cfg.Audit == nil {
+		return nil, privet.Errorf(privet.EINVALID, "api: a store and the tenancy, vault and audit services are required")
+	}
+	cfg.Clock = cmp.Or[privet.Clock](cfg.Clock, privet.SystemClock{})
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	cfg.MaxBodyBytes = cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes)
+	cfg.Version = cmp.Or(cfg.Version, "dev")
+
+	installProblems()
+
+	m, err := newMetrics(cfg.Registry)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: m}
+	s.api = humago.New(s.mux, humaConfig(cfg.Version))
+	s.api.UseMiddleware(s.authenticate)
+	s.routes()
+	s.handler = s.observe(recoverPanics(securityHeaders(limitBody(cfg.MaxBodyBytes, s.mux))))
+	return s, nil
+}
+
+// Handler returns the server's root handler, middleware included.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// API returns the huma API, e.g. to read its OpenAPI document.
+func (s *Server) API() huma.API { return s.api }
+
+func humaConfig(version string) huma.Config {
+	c := huma.DefaultConfig("Privet API", version)
+	// The default hooks add "$schema" links to every body; clients of a
+	// privacy API gain nothing from them, and they leak the schema path.
+	c.CreateHooks = nil
+	// The docs page loads scripts from a CDN: a self-hosted engine makes no
+	// third-party requests, so only the document itself is served.
+	c.DocsPath = ""
+	c.SchemasPath = ""
+	c.OpenAPIPath = "/openapi"
+	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		securityScheme: {Type: "http", Scheme: "bearer", Description: "An API key: Authorization: Bearer <key>."},
+	}
+	return c
+}

@@ -1,0 +1,77 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestSubjectScenarios(t *testing.T) {
+	e := newEnv(t)
+	ada := `{"jurisdiction":"DE","identities":[{"type":"email","value":"Ada@Example.com"}],
+		"fields":[{"name":"name","category":"user.name","value":"Ada Lovelace"}]}`
+	w := e.do(t, "POST", "/v1/subjects", e.adminA, ada)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("create = %d %s", w.Code, w.Body)
+	}
+	var created struct{ ID string }
+	if err := json.Unmarshal(w.Body.Bytes(), &created); err != nil || !strings.HasPrefix(created.ID, "sub_") {
+		t.Fatalf("create body %s", w.Body)
+	}
+
+	tests := []scenario{
+		{Name: "duplicate email is a conflict that names the type, not the value", Method: "POST", Path: "/v1/subjects", Key: keyAdminA, Body: ada,
+			ExpectedStatus: http.StatusConflict, ExpectedContent: []string{`"code":"conflict"`, `identities.email`}, NotExpected: []string{"ada@example.com", "Ada"}},
+		{Name: "invalid email names the field", Method: "POST", Path: "/v1/subjects", Key: keyAdminA,
+			Body:           `{"jurisdiction":"DE","identities":[{"type":"email","value":"not-an-email"}]}`,
+			ExpectedStatus: http.StatusUnprocessableEntity, ExpectedContent: []string{`identities[0].value`}, NotExpected: []string{"not-an-email"}},
+		{Name: "uncollected category names it", Method: "POST", Path: "/v1/subjects", Key: keyAdminA,
+			Body:           `{"jurisdiction":"DE","identities":[{"type":"email","value":"b@example.com"}],"fields":[{"name":"dna","category":"user.biometric","value":"x"}]}`,
+			ExpectedStatus: http.StatusUnprocessableEntity, ExpectedContent: []string{`fields[0].category`, `user.biometric`}},
+		{Name: "oversized body", Method: "POST", Path: "/v1/subjects", Key: keyAdminA,
+			Body:           `{"jurisdiction":"DE","identities":[{"type":"email","value":"c@example.com"}],"fields":[{"name":"bio","category":"user.name","value":"` + strings.Repeat("x", 8000) + `"}]}`,
+			ExpectedStatus: http.StatusRequestEntityTooLarge},
+		{Name: "lookup by email for a purpose, masked", Method: "POST", Path: "/v1/subjects/lookup", Key: keyAdminA,
+			Body:           `{"type":"email","value":"ADA@example.com","purpose":"essential.service","masked":true}`,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{created.ID, `a***@example.com`, `"A***********"`}, NotExpected: []string{"Lovelace"}},
+		{Name: "lookup of an unknown person", Method: "POST", Path: "/v1/subjects/lookup", Key: keyAdminA,
+			Body:           `{"type":"email","value":"nobody@example.com","purpose":"essential.service"}`,
+			ExpectedStatus: http.StatusNotFound, NotExpected: []string{"nobody"}},
+		{Name: "unknown purpose", Method: "GET", Path: "/v1/subjects/" + created.ID + "?purpose=spying", Key: keyAdminA,
+			ExpectedStatus: http.StatusUnprocessableEntity, ExpectedContent: []string{`"field":"purpose"`}},
+		{Name: "read for a purpose withholds other categories", Method: "GET", Path: "/v1/subjects/" + created.ID + "?purpose=marketing.communications.email", Key: keyAdminA,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Ada Lovelace", "ada@example.com"}},
+		{Name: "a reader key cannot write", Method: "POST", Path: "/v1/subjects", Key: func(e *env) string { return e.readerA }, Body: ada,
+			ExpectedStatus: http.StatusForbidden},
+		{Name: "restrict", Method: "POST", Path: "/v1/subjects/" + created.ID + "/restrict", Key: keyAdminA, ExpectedStatus: http.StatusNoContent},
+		{Name: "restricted subject is not read for the service", Method: "GET", Path: "/v1/subjects/" + created.ID + "?purpose=essential.service", Key: keyAdminA,
+			ExpectedStatus: http.StatusForbidden, NotExpected: []string{"Ada"}},
+		{Name: "audit names who read her, when and why", Method: "GET", Path: "/v1/audit/events?subject_id=" + created.ID, Key: keyAdminA,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"action":"subject.create"`, `"action":"subject.read"`, `"purpose":"marketing.communications.email"`}, NotExpected: []string{"ada@", "Lovelace"}},
+		{Name: "erase", Method: "DELETE", Path: "/v1/subjects/" + created.ID, Key: keyAdminA, ExpectedStatus: http.StatusNoContent},
+		{Name: "erased subject is gone", Method: "GET", Path: "/v1/subjects/" + created.ID + "?purpose=essential.legal_obligation", Key: keyAdminA, ExpectedStatus: http.StatusNotFound},
+		{Name: "erased subject remains as an id", Method: "GET", Path: "/v1/subjects?status=erased", Key: keyAdminA,
+			ExpectedStatus: http.StatusOK, ExpectedContent: []string{created.ID}},
+		{Name: "audit chain verifies", Method: "POST", Path: "/v1/audit/verify", Key: keyAdminA, ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"ok":true`}},
+		{Name: "checkpoint", Method: "POST", Path: "/v1/audit/checkpoints", Key: keyAdminA, ExpectedStatus: http.StatusCreated, ExpectedContent: []string{`"signature"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			w := e.do(t, tt.Method, tt.Path, tt.Key(e), tt.Body)
+			if w.Code != tt.ExpectedStatus {
+				t.Fatalf("status = %d, want %d: %s", w.Code, tt.ExpectedStatus, w.Body)
+			}
+			for _, c := range tt.ExpectedContent {
+				if !strings.Contains(w.Body.String(), c) {
+					t.Errorf("body lacks %q: %s", c, w.Body)
+				}
+			}
+			for _, c := range tt.NotExpected {
+				if strings.Contains(w.Body.String(), c) {
+					t.Errorf("body has %q: %s", c, w.Body)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,146 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/tenancy"
+	"github.com/privet-dev/privet/vault"
+)
+
+// fixture makes an object of tenant A for a route with a path parameter and
+// returns its id; the walk then asks for it with tenant B's key.
+type fixture func(t *testing.T, e *env) string
+
+// objectFixtures maps a route pattern to the fixture of its object. A new
+// route with an {id}-like parameter must add one here, or the walk fails.
+func objectFixtures() map[string]fixture {
+	subject := func(t *testing.T, e *env) string {
+		v, err := e.vault.Create(context.Background(), tenancy.Operator(), e.tenantA, vault.CreateInput{
+			Jurisdiction: "DE",
+			Identities:   []vault.IdentityInput{{Type: privet.IdentityEmail, Value: privet.NewID("walk") + "@example.com"}},
+			Fields:       []vault.FieldInput{{Name: "name", Category: "user.name", Value: "Walk Victim"}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.ID
+	}
+	return map[string]fixture{
+		"GET /v1/subjects/{id}":             subject,
+		"PATCH /v1/subjects/{id}":           subject,
+		"DELETE /v1/subjects/{id}":          subject,
+		"POST /v1/subjects/{id}/close":      subject,
+		"POST /v1/subjects/{id}/restrict":   subject,
+		"POST /v1/subjects/{id}/reactivate": subject,
+		"POST /v1/subjects/{id}/touch":      subject,
+		"DELETE /v1/keys/{id}": func(t *testing.T, e *env) string {
+			k, _, err := e.tenancy.CreateAPIKey(context.Background(), tenancy.Operator(), e.tenantA, "victim", []privet.Scope{privet.ScopeAuditRead})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return k.ID
+		},
+	}
+}
+
+var pathParam = regexp.MustCompile(`\{[^}]+\}`)
+
+// walkQuery holds the query a route needs to get past input validation, so
+// the wrong-tenant check reaches the object lookup.
+var walkQuery = map[string]string{
+	"GET /v1/subjects/{id}": "?purpose=essential.service",
+}
+
+// TestWalk checks every operation of the OpenAPI document, so routes added
+// later are covered without a new test: no key is a 401, a key without the
+// operation's scope a 403, and another tenant's object a 404.
+func TestWalk(t *testing.T) {
+	e := newEnv(t)
+	fixtures := objectFixtures()
+	oapi := e.server.API().OpenAPI()
+	walked := 0
+	for path, item := range oapi.Paths {
+		ops := map[string]any{"GET": item.Get, "POST": item.Post, "PUT": item.Put, "PATCH": item.Patch, "DELETE": item.Delete}
+		for method, raw := range ops {
+			op := asOperation(raw)
+			if op == nil {
+				continue
+			}
+			walked++
+			route := method + " " + path
+			t.Run(route, func(t *testing.T) {
+				if len(op.Security) == 0 {
+					t.Skip("public operation")
+				}
+				concrete := pathParam.ReplaceAllString(path, "x_unknown")
+				body := ""
+				if op.RequestBody != nil {
+					body = "{}"
+				}
+				if w := e.do(t, method, concrete, "", body); w.Code != http.StatusUnauthorized {
+					t.Errorf("no key: %d, want 401: %s", w.Code, w.Body)
+				}
+				if w := e.do(t, method, concrete, "pk_not_a_key", body); w.Code != http.StatusUnauthorized {
+					t.Errorf("unknown key: %d, want 401", w.Code)
+				}
+				var scope string
+				for _, req := range op.Security {
+					for _, scopes := range req {
+						if len(scopes) > 0 {
+							scope = scopes[0]
+						}
+					}
+				}
+				if scope != "" {
+					other := privet.ScopeAuditRead
+					if scope == string(other) {
+						other = privet.ScopeVaultRead
+					}
+					_, weak := e.tenantWithKeyIn(t, e.tenantA, other)
+					if w := e.do(t, method, concrete, weak, body); w.Code != http.StatusForbidden {
+						t.Errorf("key without %s: %d, want 403: %s", scope, w.Code, w.Body)
+					}
+				}
+				if !pathParam.MatchString(path) {
+					return
+				}
+				fx, ok := fixtures[route]
+				if !ok {
+					t.Fatalf("no object fixture for %s: add one to objectFixtures", route)
+				}
+				id := fx(t, e)
+				own := pathParam.ReplaceAllString(path, id) + walkQuery[route]
+				if w := e.do(t, method, own, e.adminB, body); w.Code != http.StatusNotFound {
+					t.Errorf("tenant B on tenant A's object: %d, want 404: %s", w.Code, w.Body)
+				}
+				if strings.Contains(e.do(t, method, own, e.adminB, body).Body.String(), id) {
+					t.Error("the 404 echoes the id")
+				}
+			})
+		}
+	}
+	if walked < 4 {
+		t.Fatalf("walked %d operations; the OpenAPI document lost routes", walked)
+	}
+}
+
+func (e *env) tenantWithKeyIn(t *testing.T, tenantID string, scope privet.Scope) (string, string) {
+	t.Helper()
+	k, secret, err := e.tenancy.CreateAPIKey(context.Background(), tenancy.Operator(), tenantID, "weak", []privet.Scope{scope})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.ID, secret
+}
+
+func asOperation(raw any) *huma.Operation {
+	op, _ := raw.(*huma.Operation)
+	return op
+}

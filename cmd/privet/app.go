@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/api"
+	"github.com/privet-dev/privet/audit"
+	"github.com/privet-dev/privet/config"
+	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/jobs"
+	"github.com/privet-dev/privet/policy"
+	"github.com/privet-dev/privet/postgres"
+	"github.com/privet-dev/privet/sqlite"
+	"github.com/privet-dev/privet/tenancy"
+	"github.com/privet-dev/privet/vault"
+)
+
+// Main is a privet process: its stores, master key, services and HTTP
+// server. The serve command runs one; end-to-end tests run one in-process.
+type Main struct {
+	Config config.Config
+	Logger *slog.Logger
+	// Policy is the compiled policy to serve, if any.
+	Policy *policy.Compiled
+	// Ready is closed once the server listens; Addr is then its address.
+	Ready chan struct{}
+	Addr  string
+
+	Store   privet.Store
+	Keys    privet.DataKeyStore
+	Master  *crypto.Master
+	Tenancy *tenancy.Service
+	Vault   *vault.Service
+	Audit   *audit.Service
+	// Jobs runs background work: checkpoints, key re-wrapping.
+	Jobs *jobs.Runner
+
+	// schemas are the stores' migrators, data store first.
+	schemas []schemaStore
+}
+
+// schemaStore is a store with a schema this binary migrates and checks.
+type schemaStore interface {
+	Migrate(ctx context.Context) error
+	CheckSchema(ctx context.Context) error
+}
+
+// NewMain returns a Main for the configuration.
+func NewMain(cfg config.Config, logger *slog.Logger) *Main {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Main{Config: cfg, Logger: logger, Ready: make(chan struct{})}
+}
+
+// Open opens the master key, the stores, migrates them and checks their
+// schema, and builds the services. createMaster makes the master key file
+// if it does not exist yet.
+func (m *Main) Open(ctx context.Context, createMaster bool) error {
+	cfg := &m.Config
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return privet.Errorf(privet.EUNAVAILABLE, "cannot create the data directory %s", cfg.DataDir)
+	}
+	var err error
+	if m.Master, err = openMaster(ctx, cfg, createMaster); err != nil {
+		return err
+	}
+	if cfg.Postgres() {
+		err = m.openPostgres(ctx)
+	} else {
+		err = m.openSQLite(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	for _, s := range m.schemas {
+		if err := s.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	if err := m.checkSchema(ctx); err != nil {
+		return err
+	}
+	clock := privet.SystemClock{}
+	m.Tenancy = &tenancy.Service{Store: m.Store, Master: m.Master, Clock: clock}
+	m.Vault = &vault.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Policies: vault.StaticPolicy{Compiled: m.Policy}, Clock: clock, Logger: m.Logger}
+	m.Vault.ReloadMaster = func() error { return m.Master.Reload(cfg.MasterKeyPath()) }
+	m.Audit = &audit.Service{Store: m.Store, Master: m.Master, Clock: clock}
+	return m.newJobs()
+}
+
+func (m *Main) openSQLite(ctx context.Context) error {
+	store, err := sqlite.Open(ctx, m.Config.DatabasePath())
+	if err != nil {
+		return err
+	}
+	m.Store = store
+	keys, err := sqlite.OpenKeyStore(ctx, m.Config.KeyStorePath())
+	if err != nil {
+		return err
+	}
+	m.Keys = keys
+	m.schemas = []schemaStore{store, keys}
+	m.Jobs, err = jobs.NewSQLite(store.DB(), jobs.Options{Logger: m.Logger, Periodic: periodicJobs})
+	return err
+}
+
+func (m *Main) openPostgres(ctx context.Context) error {
+	store, err := postgres.Open(ctx, m.Config.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	m.Store = store
+	keys, err := postgres.OpenKeyStore(ctx, m.Config.KeyStorePath())
+	if err != nil {
+		return err
+	}
+	m.Keys = keys
+	m.schemas = []schemaStore{store, keys}
+	m.Jobs, err = jobs.NewPostgres(store.Pool(), jobs.Options{Logger: m.Logger, Periodic: periodicJobs})
+	return err
+}
+
+func (m *Main) checkSchema(ctx context.Context) error {
+	for _, s := range m.schemas {
+		if err := s.CheckSchema(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func openMaster(ctx context.Context, cfg *config.Config, create bool) (*crypto.Master, error) {
+	path := cfg.MasterKeyPath()
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if !create {
+			return nil, privet.Errorf(privet.ENOTFOUND, "no master key at %s: run privet init first", path)
+		}
+		if cfg.KMSURI != "" {
+			err = crypto.CreateMasterKMS(ctx, cfg.KMSURI, path)
+		} else {
+			err = crypto.CreateMasterFile(path)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if cfg.KMSURI != "" {
+		return crypto.OpenMasterKMS(ctx, cfg.KMSURI, path)
+	}
+	return crypto.OpenMasterFile(path)
+}
+
+// Run serves HTTP until ctx is cancelled, then shuts down gracefully:
+// requests in flight finish (within a bound) before Run returns.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Tenancy == nil {
+		if err := m.Open(ctx, false); err != nil {
+			return err
+		}
+	}
+	if m.Policy == nil {
+		return privet.Errorf(privet.EINVALID, "no policy: serve needs --policy FILE (or --demo)")
+	}
+	// The vault reads the policy at each call; Main.Policy may be set after Open.
+	m.Vault.Policies = vault.StaticPolicy{Compiled: m.Policy}
+	if err := m.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		defer cancel()
+		if err := m.Jobs.Stop(stopCtx); err != nil {
+			m.Logger.Error("stop jobs", "error", privet.ErrorCode(err))
+		}
+	}()
+	srv, err := api.New(api.Config{
+		Store:        m.Store,
+		Tenancy:      m.Tenancy,
+		Vault:        m.Vault,
+		Audit:        m.Audit,
+		Policy:       m.Policy,
+		Logger:       m.Logger,
+		ReadyCheck:   m.checkSchema,
+		MaxBodyBytes: m.Config.MaxBodyBytes,
+		Version:      version().Version,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", m.Config.Listen)
+	if err != nil {
+		return privet.Errorf(privet.EUNAVAILABLE, "cannot listen on %s", m.Config.Listen)
+	}
+	m.Addr = ln.Addr().String()
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	m.Logger.Info("listening", "addr", m.Addr)
+	close(m.Ready)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	m.Logger.Info("stopped")
+	return nil
+}
+
+// Close closes the stores.
+func (m *Main) Close() error {
+	var errs []error
+	if m.Store != nil {
+		errs = append(errs, m.Store.Close())
+	}
+	if m.Keys != nil {
+		errs = append(errs, m.Keys.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	level, _ := cfg.SlogLevel()
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,165 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/privet-dev/privet"
+)
+
+//go:embed migrations/*.sql
+var dataMigrations embed.FS
+
+//go:embed keymigrations/*.sql
+var keyMigrations embed.FS
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// loadMigrations reads NNNN_name.sql files and insists on versions 1..n
+// without gaps, so a missing file fails loudly instead of being skipped.
+func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("postgres: bad migration file name %q", e.Name())
+		}
+		b, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		if v != len(out)+1 {
+			return nil, fmt.Errorf("postgres: migration %q out of sequence", e.Name())
+		}
+		out = append(out, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	return out, nil
+}
+
+func mustLoad(fsys fs.FS, dir string) []migration {
+	ms, err := loadMigrations(fsys, dir)
+	if err != nil {
+		panic(err) // embedded files: a bad one is a build defect
+	}
+	return ms
+}
+
+var (
+	dataSchema = mustLoad(dataMigrations, "migrations")
+	keySchema  = mustLoad(keyMigrations, "keymigrations")
+)
+
+// applyMigrations applies each pending migration in its own transaction. The
+// transaction records the version first: when several servers migrate at
+// once, the others wait on that row and then skip the version, with no
+// advisory lock (which distributed engines lack).
+func applyMigrations(ctx context.Context, pool *pgxpool.Pool, ms []migration) error {
+	if _, err := pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil && !isUnique(err) {
+		return unavailable("create schema_migrations", err)
+	}
+	for _, m := range ms {
+		if err := applyMigration(ctx, pool, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, pool *pgxpool.Pool, m migration) error {
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING`, m.version, m.name)
+		if err != nil {
+			return unavailable("record migration", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return nil // applied already
+		}
+		if _, err := tx.Exec(ctx, m.sql); err != nil {
+			return fmt.Errorf("postgres: migration %s: %w", m.name, err)
+		}
+		return nil
+	})
+}
+
+func checkVersion(ctx context.Context, pool *pgxpool.Pool, ms []migration) error {
+	var exists bool
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+		return unavailable("read schema", err)
+	}
+	have := 0
+	if exists {
+		if err := pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+			return unavailable("read schema version", err)
+		}
+	}
+	if want := len(ms); have != want {
+		return privet.Errorf(privet.EUNAVAILABLE, "schema is at version %d, binary needs %d: run privet migrate", have, want)
+	}
+	return nil
+}
+
+// Migrate brings the schema, and River's tables beside it, up to date.
+func (s *Store) Migrate(ctx context.Context) error {
+	if err := applyMigrations(ctx, s.pool, dataSchema); err != nil {
+		return err
+	}
+	m, err := rivermigrate.New(riverpgxv5.New(s.pool), nil)
+	if err != nil {
+		return fmt.Errorf("postgres: river migrator: %w", err)
+	}
+	// River's migrator takes no lock of its own, and some of its versions
+	// cannot share one transaction; servers starting together take turns by
+	// holding a lock on the first schema_migrations row meanwhile.
+	lock, err := s.pool.Begin(ctx)
+	if err != nil {
+		return unavailable("begin schema lock", err)
+	}
+	defer lock.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // releases the lock
+	if _, err := lock.Exec(ctx, `SELECT version FROM schema_migrations WHERE version = 1 FOR UPDATE`); err != nil {
+		return unavailable("lock schema", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("postgres: river migrations: %w", err)
+	}
+	return nil
+}
+
+// CheckSchema refuses a schema behind or ahead of this binary's, River's
+// included, with EUNAVAILABLE.
+func (s *Store) CheckSchema(ctx context.Context) error {
+	if err := checkVersion(ctx, s.pool, dataSchema); err != nil {
+		return err
+	}
+	m, err := rivermigrate.New(riverpgxv5.New(s.pool), nil)
+	if err != nil {
+		return fmt.Errorf("postgres: river migrator: %w", err)
+	}
+	res, err := m.Validate(ctx, nil)
+	if err != nil {
+		return unavailable("validate job schema", err)
+	}
+	if !res.OK {
+		return privet.Errorf(privet.EUNAVAILABLE, "job tables are not up to date: run privet migrate")
+	}
+	return nil
+}

@@ -1,0 +1,199 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/privet-dev/privet"
+)
+
+const (
+	insertIdentitySQL = `INSERT INTO identities (tenant_id, subject_id, type, idx, sealed) VALUES ($1, $2, $3, $4, $5)`
+	upsertFieldSQL    = `INSERT INTO fields (tenant_id, subject_id, name, category, sealed, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (tenant_id, subject_id, name) DO UPDATE SET category = excluded.category, sealed = excluded.sealed, updated_at = excluded.updated_at`
+	identityConstraint = "identities_index_key"
+)
+
+// CreateSubject sends the subject, its identities and fields in one batch
+// (one round trip) inside a savepoint, so a conflict undoes all of it.
+func (t *tx) CreateSubject(ctx context.Context, s *privet.Subject) error {
+	return t.savepoint(ctx, func(q pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(`INSERT INTO subjects (tenant_id, id, jurisdiction, status, age_band, sealed_birth_date,
+			created_at, updated_at, last_activity_at, closed_at, erased_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			s.TenantID, s.ID, s.Jurisdiction, string(s.Status), s.AgeBand, s.SealedBirthDate,
+			ts(s.CreatedAt), ts(s.UpdatedAt), ts(s.LastActivityAt), tsPtr(s.ClosedAt), tsPtr(s.ErasedAt))
+		for _, id := range s.Identities {
+			b.Queue(insertIdentitySQL, s.TenantID, s.ID, string(id.Type), id.Index, id.Sealed)
+		}
+		for _, f := range s.Fields {
+			b.Queue(upsertFieldSQL, s.TenantID, s.ID, f.Name, f.Category, f.Sealed, ts(f.UpdatedAt))
+		}
+		br := q.SendBatch(ctx, b)
+		defer br.Close()
+		for i := range b.Len() {
+			_, err := br.Exec()
+			if err == nil {
+				continue
+			}
+			switch id := i - 1; {
+			case i == 0 && isUnique(err):
+				return privet.Errorf(privet.ECONFLICT, "subject already exists")
+			case i == 0 && isForeignKey(err):
+				return notFound("tenant")
+			case id >= 0 && id < len(s.Identities) && isUniqueOn(err, identityConstraint):
+				return identityConflict(s.Identities[id].Type)
+			}
+			return dbError("create subject", err)
+		}
+		return dbError("create subject", br.Close())
+	})
+}
+
+const subjectColumns = `id, tenant_id, jurisdiction, status, age_band, sealed_birth_date,
+	created_at, updated_at, last_activity_at, closed_at, erased_at`
+
+func scanSubject(row pgx.Row) (*privet.Subject, error) {
+	var s privet.Subject
+	var status string
+	var created, updated, active, closed, erased *time.Time
+	if err := row.Scan(&s.ID, &s.TenantID, &s.Jurisdiction, &status, &s.AgeBand, &s.SealedBirthDate,
+		&created, &updated, &active, &closed, &erased); err != nil {
+		return nil, err
+	}
+	s.Status = privet.SubjectStatus(status)
+	s.CreatedAt, s.UpdatedAt, s.LastActivityAt = fromTS(created), fromTS(updated), fromTS(active)
+	s.ClosedAt, s.ErasedAt = fromTSPtr(closed), fromTSPtr(erased)
+	return &s, nil
+}
+
+func (t *tx) Subject(ctx context.Context, tenantID, id string) (*privet.Subject, error) {
+	s, err := scanSubject(t.q.QueryRow(ctx, `SELECT `+subjectColumns+` FROM subjects WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("subject")
+	}
+	if err != nil {
+		return nil, dbError("subject", err)
+	}
+	rows, err := t.q.Query(ctx, `SELECT type, idx, sealed FROM identities WHERE tenant_id = $1 AND subject_id = $2 ORDER BY type, idx`, tenantID, id)
+	if err != nil {
+		return nil, dbError("identities", err)
+	}
+	s.Identities, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (privet.Identity, error) {
+		var id privet.Identity
+		var typ string
+		err := r.Scan(&typ, &id.Index, &id.Sealed)
+		id.Type = privet.IdentityType(typ)
+		return id, err
+	})
+	if err != nil {
+		return nil, dbError("identities", err)
+	}
+	rows, err = t.q.Query(ctx, `SELECT name, category, sealed, updated_at FROM fields WHERE tenant_id = $1 AND subject_id = $2 ORDER BY name`, tenantID, id)
+	if err != nil {
+		return nil, dbError("fields", err)
+	}
+	s.Fields, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (privet.Field, error) {
+		var f privet.Field
+		var updated *time.Time
+		err := r.Scan(&f.Name, &f.Category, &f.Sealed, &updated)
+		f.UpdatedAt = fromTS(updated)
+		return f, err
+	})
+	if err != nil {
+		return nil, dbError("fields", err)
+	}
+	if len(s.Identities) == 0 {
+		s.Identities = nil
+	}
+	if len(s.Fields) == 0 {
+		s.Fields = nil
+	}
+	return s, nil
+}
+
+func (t *tx) SubjectIDByIdentity(ctx context.Context, tenantID string, typ privet.IdentityType, index []byte) (string, error) {
+	var id string
+	err := t.q.QueryRow(ctx, `SELECT subject_id FROM identities WHERE tenant_id = $1 AND type = $2 AND idx = $3`, tenantID, string(typ), index).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", notFound("subject")
+	}
+	if err != nil {
+		return "", dbError("subject by identity", err)
+	}
+	return id, nil
+}
+
+func (t *tx) Subjects(ctx context.Context, tenantID string, f privet.SubjectFilter) ([]*privet.Subject, error) {
+	rows, err := t.q.Query(ctx, `SELECT `+subjectColumns+` FROM subjects
+		WHERE tenant_id = $1 AND id > $2 AND ($3 = '' OR status = $3) ORDER BY id LIMIT $4`,
+		tenantID, f.After, string(f.Status), pageLimit(f.Limit))
+	if err != nil {
+		return nil, dbError("subjects", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*privet.Subject, error) { return scanSubject(r) })
+	return out, dbError("subjects", err)
+}
+
+func (t *tx) UpdateSubject(ctx context.Context, s *privet.Subject) error {
+	tag, err := t.exec(ctx, `UPDATE subjects SET jurisdiction = $1, status = $2, age_band = $3, sealed_birth_date = $4,
+		created_at = $5, updated_at = $6, last_activity_at = $7, closed_at = $8, erased_at = $9 WHERE tenant_id = $10 AND id = $11`,
+		s.Jurisdiction, string(s.Status), s.AgeBand, s.SealedBirthDate,
+		ts(s.CreatedAt), ts(s.UpdatedAt), ts(s.LastActivityAt), tsPtr(s.ClosedAt), tsPtr(s.ErasedAt),
+		s.TenantID, s.ID)
+	return oneRow("update subject", "subject", tag, err)
+}
+
+func (t *tx) PutFields(ctx context.Context, tenantID, subjectID string, fields []privet.Field) error {
+	return t.savepoint(ctx, func(q pgx.Tx) error {
+		b := &pgx.Batch{}
+		for _, f := range fields {
+			b.Queue(upsertFieldSQL, tenantID, subjectID, f.Name, f.Category, f.Sealed, ts(f.UpdatedAt))
+		}
+		err := q.SendBatch(ctx, b).Close()
+		if isForeignKey(err) {
+			return notFound("subject")
+		}
+		return dbError("put fields", err)
+	})
+}
+
+func (t *tx) DeleteFields(ctx context.Context, tenantID, subjectID string, names []string) error {
+	_, err := t.exec(ctx, `DELETE FROM fields WHERE tenant_id = $1 AND subject_id = $2 AND name = ANY($3)`, tenantID, subjectID, names)
+	return dbError("delete fields", err)
+}
+
+func (t *tx) AddIdentity(ctx context.Context, tenantID, subjectID string, id privet.Identity) error {
+	return t.savepoint(ctx, func(q pgx.Tx) error {
+		_, err := q.Exec(ctx, insertIdentitySQL, tenantID, subjectID, string(id.Type), id.Index, id.Sealed)
+		switch {
+		case isUniqueOn(err, identityConstraint):
+			return identityConflict(id.Type)
+		case isForeignKey(err):
+			return notFound("subject")
+		}
+		return dbError("add identity", err)
+	})
+}
+
+func (t *tx) RemoveIdentity(ctx context.Context, tenantID, subjectID string, typ privet.IdentityType, index []byte) error {
+	tag, err := t.exec(ctx, `DELETE FROM identities WHERE tenant_id = $1 AND subject_id = $2 AND type = $3 AND idx = $4`,
+		tenantID, subjectID, string(typ), index)
+	return oneRow("remove identity", "identity", tag, err)
+}
+
+func (t *tx) EraseSubject(ctx context.Context, tenantID, id string, at time.Time) error {
+	tag, err := t.exec(ctx, `UPDATE subjects SET status = $1, sealed_birth_date = NULL, erased_at = $2, updated_at = $2
+		WHERE tenant_id = $3 AND id = $4`, string(privet.StatusErased), ts(at), tenantID, id)
+	if err := oneRow("erase subject", "subject", tag, err); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `DELETE FROM identities WHERE tenant_id = $1 AND subject_id = $2`, tenantID, id); err != nil {
+		return dbError("erase identities", err)
+	}
+	_, err = t.exec(ctx, `DELETE FROM fields WHERE tenant_id = $1 AND subject_id = $2`, tenantID, id)
+	return dbError("erase fields", err)
+}

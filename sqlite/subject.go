@@ -1,0 +1,227 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/privet-dev/privet"
+)
+
+func (t *tx) CreateSubject(ctx context.Context, s *privet.Subject) error {
+	return t.savepoint(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO subjects (tenant_id, id, jurisdiction, status, age_band, sealed_birth_date,
+			created_at, updated_at, last_activity_at, closed_at, erased_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.TenantID, s.ID, s.Jurisdiction, string(s.Status), s.AgeBand, s.SealedBirthDate,
+			nanos(s.CreatedAt), nanos(s.UpdatedAt), nanos(s.LastActivityAt), nanosPtr(s.ClosedAt), nanosPtr(s.ErasedAt))
+		switch {
+		case isUnique(err):
+			return privet.Errorf(privet.ECONFLICT, "subject already exists")
+		case isForeignKey(err):
+			return notFound("tenant")
+		case err != nil:
+			return dbError("create subject", err)
+		}
+		for _, id := range s.Identities {
+			if err := t.insertIdentity(ctx, s.TenantID, s.ID, id); err != nil {
+				return err
+			}
+		}
+		return t.putFields(ctx, s.TenantID, s.ID, s.Fields)
+	})
+}
+
+func (t *tx) insertIdentity(ctx context.Context, tenantID, subjectID string, id privet.Identity) error {
+	_, err := t.exec(ctx, `INSERT INTO identities (tenant_id, subject_id, type, idx, sealed) VALUES (?, ?, ?, ?, ?)`,
+		tenantID, subjectID, string(id.Type), id.Index, id.Sealed)
+	switch {
+	case isUnique(err):
+		return identityConflict(id.Type)
+	case isForeignKey(err):
+		return notFound("subject")
+	}
+	return dbError("insert identity", err)
+}
+
+const subjectColumns = `id, tenant_id, jurisdiction, status, age_band, sealed_birth_date,
+	created_at, updated_at, last_activity_at, closed_at, erased_at`
+
+func scanSubject(sc interface{ Scan(...any) error }) (*privet.Subject, error) {
+	var s privet.Subject
+	var status string
+	var created, updated, active, closed, erased nullTime
+	if err := sc.Scan(&s.ID, &s.TenantID, &s.Jurisdiction, &status, &s.AgeBand, &s.SealedBirthDate,
+		&created, &updated, &active, &closed, &erased); err != nil {
+		return nil, err
+	}
+	s.Status = privet.SubjectStatus(status)
+	s.CreatedAt, s.UpdatedAt, s.LastActivityAt = created.time(), updated.time(), active.time()
+	s.ClosedAt, s.ErasedAt = closed.ptr(), erased.ptr()
+	return &s, nil
+}
+
+func (t *tx) Subject(ctx context.Context, tenantID, id string) (*privet.Subject, error) {
+	s, err := scanSubject(t.queryRow(ctx, `SELECT `+subjectColumns+` FROM subjects WHERE tenant_id = ? AND id = ?`, tenantID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("subject")
+	}
+	if err != nil {
+		return nil, dbError("subject", err)
+	}
+	if s.Identities, err = t.identities(ctx, tenantID, id); err != nil {
+		return nil, err
+	}
+	if s.Fields, err = t.fields(ctx, tenantID, id); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (t *tx) identities(ctx context.Context, tenantID, subjectID string) ([]privet.Identity, error) {
+	rows, err := t.query(ctx, `SELECT type, idx, sealed FROM identities WHERE tenant_id = ? AND subject_id = ? ORDER BY type, idx`, tenantID, subjectID)
+	if err != nil {
+		return nil, dbError("identities", err)
+	}
+	defer rows.Close()
+	var out []privet.Identity
+	for rows.Next() {
+		var id privet.Identity
+		var typ string
+		if err := rows.Scan(&typ, &id.Index, &id.Sealed); err != nil {
+			return nil, dbError("identities", err)
+		}
+		id.Type = privet.IdentityType(typ)
+		out = append(out, id)
+	}
+	return out, dbError("identities", rows.Err())
+}
+
+func (t *tx) fields(ctx context.Context, tenantID, subjectID string) ([]privet.Field, error) {
+	rows, err := t.query(ctx, `SELECT name, category, sealed, updated_at FROM fields WHERE tenant_id = ? AND subject_id = ? ORDER BY name`, tenantID, subjectID)
+	if err != nil {
+		return nil, dbError("fields", err)
+	}
+	defer rows.Close()
+	var out []privet.Field
+	for rows.Next() {
+		var f privet.Field
+		var updated nullTime
+		if err := rows.Scan(&f.Name, &f.Category, &f.Sealed, &updated); err != nil {
+			return nil, dbError("fields", err)
+		}
+		f.UpdatedAt = updated.time()
+		out = append(out, f)
+	}
+	return out, dbError("fields", rows.Err())
+}
+
+func (t *tx) SubjectIDByIdentity(ctx context.Context, tenantID string, typ privet.IdentityType, index []byte) (string, error) {
+	var id string
+	err := t.queryRow(ctx, `SELECT subject_id FROM identities WHERE tenant_id = ? AND type = ? AND idx = ?`, tenantID, string(typ), index).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("subject")
+	}
+	if err != nil {
+		return "", dbError("subject by identity", err)
+	}
+	return id, nil
+}
+
+func (t *tx) Subjects(ctx context.Context, tenantID string, f privet.SubjectFilter) ([]*privet.Subject, error) {
+	rows, err := t.query(ctx, `SELECT `+subjectColumns+` FROM subjects
+		WHERE tenant_id = ? AND id > ? AND (? = '' OR status = ?) ORDER BY id LIMIT ?`,
+		tenantID, f.After, string(f.Status), string(f.Status), pageLimit(f.Limit))
+	if err != nil {
+		return nil, dbError("subjects", err)
+	}
+	defer rows.Close()
+	var out []*privet.Subject
+	for rows.Next() {
+		s, err := scanSubject(rows)
+		if err != nil {
+			return nil, dbError("subjects", err)
+		}
+		out = append(out, s)
+	}
+	return out, dbError("subjects", rows.Err())
+}
+
+func (t *tx) UpdateSubject(ctx context.Context, s *privet.Subject) error {
+	res, err := t.exec(ctx, `UPDATE subjects SET jurisdiction = ?, status = ?, age_band = ?, sealed_birth_date = ?,
+		created_at = ?, updated_at = ?, last_activity_at = ?, closed_at = ?, erased_at = ? WHERE tenant_id = ? AND id = ?`,
+		s.Jurisdiction, string(s.Status), s.AgeBand, s.SealedBirthDate,
+		nanos(s.CreatedAt), nanos(s.UpdatedAt), nanos(s.LastActivityAt), nanosPtr(s.ClosedAt), nanosPtr(s.ErasedAt),
+		s.TenantID, s.ID)
+	return oneRow("update subject", "subject", res, err)
+}
+
+// oneRow turns "no row changed" into ENOTFOUND.
+func oneRow(op, what string, res sql.Result, err error) error {
+	if err != nil {
+		return dbError(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return dbError(op, err)
+	}
+	if n == 0 {
+		return notFound(what)
+	}
+	return nil
+}
+
+func (t *tx) PutFields(ctx context.Context, tenantID, subjectID string, fields []privet.Field) error {
+	return t.savepoint(ctx, func() error { return t.putFields(ctx, tenantID, subjectID, fields) })
+}
+
+func (t *tx) putFields(ctx context.Context, tenantID, subjectID string, fields []privet.Field) error {
+	for _, f := range fields {
+		_, err := t.exec(ctx, `INSERT INTO fields (tenant_id, subject_id, name, category, sealed, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (tenant_id, subject_id, name) DO UPDATE SET category = excluded.category, sealed = excluded.sealed, updated_at = excluded.updated_at`,
+			tenantID, subjectID, f.Name, f.Category, f.Sealed, nanos(f.UpdatedAt))
+		if isForeignKey(err) {
+			return notFound("subject")
+		}
+		if err != nil {
+			return dbError("put field", err)
+		}
+	}
+	return nil
+}
+
+func (t *tx) DeleteFields(ctx context.Context, tenantID, subjectID string, names []string) error {
+	for _, name := range names {
+		if _, err := t.exec(ctx, `DELETE FROM fields WHERE tenant_id = ? AND subject_id = ? AND name = ?`, tenantID, subjectID, name); err != nil {
+			return dbError("delete field", err)
+		}
+	}
+	return nil
+}
+
+func (t *tx) AddIdentity(ctx context.Context, tenantID, subjectID string, id privet.Identity) error {
+	return t.insertIdentity(ctx, tenantID, subjectID, id)
+}
+
+func (t *tx) RemoveIdentity(ctx context.Context, tenantID, subjectID string, typ privet.IdentityType, index []byte) error {
+	res, err := t.exec(ctx, `DELETE FROM identities WHERE tenant_id = ? AND subject_id = ? AND type = ? AND idx = ?`,
+		tenantID, subjectID, string(typ), index)
+	return oneRow("remove identity", "identity", res, err)
+}
+
+func (t *tx) EraseSubject(ctx context.Context, tenantID, id string, at time.Time) error {
+	return t.savepoint(ctx, func() error {
+		res, err := t.exec(ctx, `UPDATE subjects SET status = ?, sealed_birth_date = NULL, erased_at = ?, updated_at = ?
+			WHERE tenant_id = ? AND id = ?`, string(privet.StatusErased), nanos(at), nanos(at), tenantID, id)
+		if err := oneRow("erase subject", "subject", res, err); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `DELETE FROM identities WHERE tenant_id = ? AND subject_id = ?`, tenantID, id); err != nil {
+			return dbError("erase identities", err)
+		}
+		if _, err := t.exec(ctx, `DELETE FROM fields WHERE tenant_id = ? AND subject_id = ?`, tenantID, id); err != nil {
+			return dbError("erase fields", err)
+		}
+		return nil
+	})
+}
