@@ -106,6 +106,9 @@ type AuditStore interface {
 	// AppendAudit assigns e's Seq (head+1), PrevHash (the head's hash) and Hash,
 	// and inserts it, in the caller's transaction: no audit, no operation.
 	AppendAudit(ctx context.Context, e *AuditEvent) error
+	// AuditHead returns the seq and hash of the tenant's last event.
+	// ENOTFOUND if the tenant has no events.
+	AuditHead(ctx context.Context, tenantID string) (seq int64, hash []byte, err error)
 	// AuditEvents returns the tenant's events matching q, in Seq order.
 	AuditEvents(ctx context.Context, tenantID string, q AuditQuery) ([]*AuditEvent, error)
 	// PutCheckpoint inserts a checkpoint.

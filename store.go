@@ -22,6 +22,7 @@ type Tx interface {
 	APIKeyStore
 	SubjectStore
 	AuditStore
+	ConsentStore
 	JobEnqueuer
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/api"
 	"github.com/privet-dev/privet/audit"
+	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/policy"
@@ -78,6 +79,7 @@ func newEnv(t *testing.T) *env {
 	logs := &bytes.Buffer{}
 	srv, err := api.New(api.Config{
 		Store: store, Tenancy: svc, Vault: vaultSvc, Audit: auditSvc, Policy: pol,
+		Consent:      &consent.Service{Store: store, Master: master, Policies: vault.StaticPolicy{Compiled: pol}},
 		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
 		ReadyCheck:   store.CheckSchema,
 		MaxBodyBytes: 4096,

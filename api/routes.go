@@ -35,6 +35,11 @@ func (s *Server) routes() {
 	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/reactivate", "reactivate-subject", "Lift a restriction or reopen an account", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(v.Reactivate))
 	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/touch", "touch-subject", "Record activity of a subject", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(v.Touch))
 
+	register(s, endpoint{http.MethodPost, "/v1/consents", "record-consent", "Record a consent choice in the append-only ledger", privet.ScopeConsentWrite}, s.consentRecord)
+	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}/consents", "list-subject-consents", "A subject's consent history", privet.ScopeConsentRead}, s.consentList)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/decisions", "decide", "May a purpose be used for this person now?", privet.ScopeConsentRead}, http.StatusOK, s.decide)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/decisions/batch", "decide-batch", "Decide one purpose for up to 100,000 subjects", privet.ScopeConsentRead}, http.StatusOK, s.decideBatch)
+
 	register(s, endpoint{http.MethodGet, "/v1/audit/events", "list-audit-events", "Query the audit log by subject, actor, action and time", privet.ScopeAuditRead}, s.auditEvents)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/audit/verify", "verify-audit", "Verify the audit log's hash chain and signed checkpoints", privet.ScopeAuditRead}, http.StatusOK, s.auditVerify)
 	register(s, endpoint{http.MethodPost, "/v1/audit/checkpoints", "create-audit-checkpoint", "Sign the audit log's head now", privet.ScopeAdmin}, s.auditCheckpoint)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/audit"
+	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
@@ -34,6 +35,8 @@ type Config struct {
 	// Vault keeps subjects; Audit reads and proves the audit log.
 	Vault *vault.Service
 	Audit *audit.Service
+	// Consent keeps the consent ledger and answers decisions.
+	Consent *consent.Service
 	// Policy is the compiled privacy policy; routes that consult it use it.
 	// It may be nil while no policy is loaded.
 	Policy *policy.Compiled

@@ -40,6 +40,7 @@ func objectFixtures() map[string]fixture {
 		"POST /v1/subjects/{id}/restrict":   subject,
 		"POST /v1/subjects/{id}/reactivate": subject,
 		"POST /v1/subjects/{id}/touch":      subject,
+		"GET /v1/subjects/{id}/consents":    subject,
 		"DELETE /v1/keys/{id}": func(t *testing.T, e *env) string {
 			k, _, err := e.tenancy.CreateAPIKey(context.Background(), tenancy.Operator(), e.tenantA, "victim", []privet.Scope{privet.ScopeAuditRead})
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 
 	"github.com/privet-dev/privet"
@@ -23,6 +24,9 @@ type Service struct {
 	Master *crypto.Master
 	Clock  privet.Clock
 }
+
+// errAlreadySigned ends a checkpoint transaction whose head has a checkpoint.
+var errAlreadySigned = privet.Errorf(privet.ECONFLICT, "the chain head is already signed")
 
 // MaxPage is the largest page of events one query returns.
 const MaxPage = 1000
@@ -57,40 +61,29 @@ func (s *Service) Checkpoint(ctx context.Context, tenantID string) (*privet.Chec
 		if err != nil {
 			return err
 		}
-		head, err := lastEvent(ctx, tx, tenantID)
-		if err != nil {
+		seq, hash, err := tx.AuditHead(ctx, tenantID)
+		if errors.Is(err, privet.ErrNotFound) {
+			return privet.Errorf(privet.ENOTFOUND, "the audit log is empty")
+		} else if err != nil {
 			return err
 		}
 		priv, err := s.Master.Signer(tenantID, t.SigningKey)
 		if err != nil {
 			return err
 		}
-		cp = &privet.Checkpoint{TenantID: tenantID, Seq: head.Seq, Hash: head.Hash, Time: s.Clock.Now()}
+		cp = &privet.Checkpoint{TenantID: tenantID, Seq: seq, Hash: hash, Time: s.Clock.Now()}
 		cp.Signature = ed25519.Sign(priv, cp.Message())
-		return tx.PutCheckpoint(ctx, cp)
+		err = tx.PutCheckpoint(ctx, cp)
+		if privet.ErrorCode(err) == privet.ECONFLICT {
+			// The head is already signed: nothing new to vouch for.
+			return errAlreadySigned
+		}
+		return err
 	})
+	if err == errAlreadySigned {
+		return cp, nil
+	}
 	return cp, err
-}
-
-// lastEvent finds the chain head by paging to the end of the chain.
-func lastEvent(ctx context.Context, tx privet.Tx, tenantID string) (*privet.AuditEvent, error) {
-	var last *privet.AuditEvent
-	q := privet.AuditQuery{Limit: MaxPage}
-	for {
-		evs, err := tx.AuditEvents(ctx, tenantID, q)
-		if err != nil {
-			return nil, err
-		}
-		if len(evs) == 0 {
-			break
-		}
-		last = evs[len(evs)-1]
-		q.AfterSeq = last.Seq
-	}
-	if last == nil {
-		return nil, privet.Errorf(privet.ENOTFOUND, "the audit log is empty")
-	}
-	return last, nil
 }
 
 // Report is the outcome of a verification.

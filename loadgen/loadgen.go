@@ -12,9 +12,18 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/privet-dev/privet"
+)
+
+// Bounds on a run, so that a typo cannot start an endless or unbounded load.
+const (
+	MaxClients  = 1024
+	MaxDuration = time.Hour
 )
 
 // Options configure a run.
@@ -27,6 +36,9 @@ type Options struct {
 	// whichever of Duration and Requests comes first.
 	Requests int
 	Purpose  string // purpose for reads (default essential.service)
+	// GetDuration bounds the get phase when set, so that a long create
+	// phase (loading many subjects) can be followed by a short measurement.
+	GetDuration time.Duration
 }
 
 // Result is one phase's outcome.
@@ -39,28 +51,78 @@ type Result struct {
 	PerSecond float64       `json:"per_second"`
 	P50       time.Duration `json:"p50"`
 	P99       time.Duration `json:"p99"`
-	// FirstError describes the first failure (status and code, no body).
+	// FirstError describes the first failure (status and transport error,
+	// never a response body, which could echo personal data).
 	FirstError string `json:"first_error,omitempty"`
+	// OfBaseline is PerSecond divided by the bare handler's rate, when a
+	// baseline was measured in the same run (see CompareToBaseline).
+	OfBaseline float64 `json:"of_baseline,omitempty"`
 }
 
 func (r Result) String() string {
-	return fmt.Sprintf("%-8s clients=%d requests=%d errors=%d rate=%.0f/s p50=%s p99=%s",
+	s := fmt.Sprintf("%-8s clients=%d requests=%d errors=%d rate=%.0f/s p50=%s p99=%s",
 		r.Phase, r.Clients, r.Requests, r.Errors, r.PerSecond, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond))
+	if r.OfBaseline > 0 {
+		s += fmt.Sprintf(" of_baseline=%.3f", r.OfBaseline)
+	}
+	return s
 }
 
-// Run creates subjects (five fields, two identities each) for one phase,
-// then looks them up by email for the next, and returns both results.
-func Run(ctx context.Context, opt Options) ([]Result, error) {
-	if opt.Clients <= 0 {
+// CompareToBaseline sets OfBaseline on every result that is not the baseline itself.
+func CompareToBaseline(results []Result, baseline Result) {
+	if baseline.PerSecond <= 0 {
+		return
+	}
+	for i := range results {
+		if results[i].Phase != baseline.Phase {
+			results[i].OfBaseline = results[i].PerSecond / baseline.PerSecond
+		}
+	}
+}
+
+// withDefaults fills unset options and rejects ones outside the bounds.
+func (opt Options) withDefaults() (Options, error) {
+	if opt.Clients == 0 {
 		opt.Clients = 16
 	}
-	if opt.Duration <= 0 {
+	if opt.Duration == 0 {
 		opt.Duration = 10 * time.Second
 	}
 	if opt.Purpose == "" {
 		opt.Purpose = "essential.service"
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: opt.Clients * 2}, Timeout: 30 * time.Second}
+	opt.BaseURL = strings.TrimSuffix(opt.BaseURL, "/")
+	switch {
+	case opt.Clients < 1 || opt.Clients > MaxClients:
+		return opt, privet.FieldError("clients", "clients must be between 1 and %d", MaxClients)
+	case opt.Duration < 0 || opt.Duration > MaxDuration || opt.GetDuration < 0 || opt.GetDuration > MaxDuration:
+		return opt, privet.FieldError("duration", "duration must be positive and at most %s", MaxDuration)
+	case opt.Requests < 0:
+		return opt, privet.FieldError("requests", "requests must not be negative")
+	}
+	return opt, nil
+}
+
+func newClient(opt Options) *http.Client {
+	return &http.Client{
+		Transport: &http.Transport{MaxIdleConns: opt.Clients * 2, MaxIdleConnsPerHost: opt.Clients * 2},
+		Timeout:   30 * time.Second,
+	}
+}
+
+// Run creates subjects (five fields, two identities each) for one phase,
+// then looks them up by email for the next, and returns both results.
+// BaseURL must point at a loopback address: a load generator aimed at
+// someone else's server by mistake is a denial of service.
+func Run(ctx context.Context, opt Options) ([]Result, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckLoopback(opt.BaseURL); err != nil {
+		return nil, err
+	}
+	client := newClient(opt)
 	run := fmt.Sprintf("%x", time.Now().UnixNano())
 
 	var created []string // emails, for the read phase
@@ -71,7 +133,9 @@ func Run(ctx context.Context, opt Options) ([]Result, error) {
 			"jurisdiction": "DE",
 			"identities": []map[string]string{
 				{"type": "email", "value": email},
-				{"type": "external_id", "value": fmt.Sprintf("u-%s-%d-%d", run, worker, i)},
+				// A cookie id rather than an external id: the demo policy
+				// collects user.device.cookie_id but not user.unique_id.
+				{"type": "cookie_id", "value": fmt.Sprintf("c-%s-%d-%d", run, worker, i)},
 			},
 			"fields": []map[string]string{
 				{"name": "name", "category": "user.name", "value": "Load Test Person"},
@@ -81,7 +145,7 @@ func Run(ctx context.Context, opt Options) ([]Result, error) {
 				{"name": "address", "category": "user.contact.address", "value": "Example Street 1, Berlin"},
 			},
 		}
-		status, err := post(ctx, client, opt, "/v1/subjects", body)
+		status, err := send(ctx, client, http.MethodPost, opt.BaseURL+"/v1/subjects", opt.APIKey, body)
 		if err == nil && status == http.StatusCreated {
 			mu.Lock()
 			created = append(created, email)
@@ -92,34 +156,74 @@ func Run(ctx context.Context, opt Options) ([]Result, error) {
 	res := []Result{phase(ctx, "create", opt, http.StatusCreated, create)}
 
 	if len(created) == 0 {
-		return res, fmt.Errorf("no subject was created: %s", res[0].FirstError)
+		return res, privet.Errorf(privet.EUNAVAILABLE, "no subject was created (%s), so there is nothing to read", res[0].FirstError)
 	}
 	get := func(ctx context.Context, worker, i int) (int, error) {
 		email := created[(worker*7919+i)%len(created)]
-		return post(ctx, client, opt, "/v1/subjects/lookup", map[string]any{"type": "email", "value": email, "purpose": opt.Purpose})
+		return send(ctx, client, http.MethodPost, opt.BaseURL+"/v1/subjects/lookup", opt.APIKey,
+			map[string]any{"type": "email", "value": email, "purpose": opt.Purpose})
 	}
-	res = append(res, phase(ctx, "get", opt, http.StatusOK, get))
+	getOpt := opt
+	if opt.GetDuration > 0 {
+		getOpt.Duration = opt.GetDuration
+	}
+	res = append(res, phase(ctx, "get", getOpt, http.StatusOK, get))
 	return res, nil
 }
 
-func post(ctx context.Context, client *http.Client, opt Options, path string, body any) (int, error) {
-	b, err := json.Marshal(body)
+// send makes one request (a JSON body when body is not nil) and drains the
+// response so the connection is reused.
+func send(ctx context.Context, client *http.Client, method, url, key string, body any) (int, error) {
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, err
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, r)
 	if err != nil {
 		return 0, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, opt.BaseURL+path, bytes.NewReader(b))
-	if err != nil {
-		return 0, err
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
 	}
-	req.Header.Set("Authorization", "Bearer "+opt.APIKey)
-	req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		return resp.StatusCode, readProblem(resp.Body)
+	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, nil
+}
+
+// problem is the safe part of an RFC 9457 answer: its stable code and the
+// input field at fault. The detail is left out: this tool does not echo
+// what a server says about the values it was sent.
+type problem struct {
+	Code  string `json:"code"`
+	Field string `json:"field"`
+}
+
+func (p problem) Error() string {
+	if p.Field != "" {
+		return fmt.Sprintf("code %q, field %q", p.Code, p.Field)
+	}
+	return fmt.Sprintf("code %q", p.Code)
+}
+
+func readProblem(body io.Reader) error {
+	var p problem
+	_ = json.NewDecoder(io.LimitReader(body, 64<<10)).Decode(&p)
+	_, _ = io.Copy(io.Discard, body)
+	return p
 }
 
 // phase runs op from opt.Clients goroutines until the duration or request
@@ -145,7 +249,7 @@ func phase(ctx context.Context, name string, opt Options, want int, op func(ctx 
 				}
 				t0 := time.Now()
 				status, err := op(ctx, w, i)
-				if ctx.Err() != nil && err != nil {
+				if ctx.Err() != nil && err != nil && status == 0 {
 					count.Add(-1) // cut off by the end of the phase, not a failure
 					return
 				}

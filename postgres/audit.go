@@ -124,3 +124,16 @@ func (t *tx) Checkpoints(ctx context.Context, tenantID string) ([]*privet.Checkp
 	})
 	return out, dbError("checkpoints", err)
 }
+
+func (t *tx) AuditHead(ctx context.Context, tenantID string) (int64, []byte, error) {
+	var seq int64
+	var hash []byte
+	err := t.q.QueryRow(ctx, `SELECT seq, hash FROM audit_heads WHERE tenant_id = $1`, tenantID).Scan(&seq, &hash)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows) || (err == nil && seq == 0):
+		return 0, nil, notFound("audit head")
+	case err != nil:
+		return 0, nil, dbError("audit head", err)
+	}
+	return seq, hash, nil
+}

@@ -5,8 +5,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/postgres"
 	"github.com/privet-dev/privet/storetest"
@@ -21,31 +19,12 @@ func testURL(t testing.TB) string {
 	return url
 }
 
-// freshSchema returns a new schema name, dropped when the test ends.
-func freshSchema(t testing.TB, url, prefix string) string {
-	t.Helper()
-	name := prefix + "_" + privet.NewID("t")
-	t.Cleanup(func() {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			t.Errorf("drop schema: %v", err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA IF EXISTS `+pgx.Identifier{name}.Sanitize()+` CASCADE`); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	return name
-}
-
 // open returns a migrated store and key store, each in a fresh schema.
 func open(t testing.TB) (*postgres.Store, *postgres.KeyStore) {
 	t.Helper()
 	ctx := context.Background()
 	url := testURL(t)
-	st, err := postgres.Open(ctx, url, postgres.WithSchema(freshSchema(t, url, "privet_test")))
+	st, err := postgres.Open(ctx, url, postgres.WithSchema(storetest.FreshSchema(t, url, "privet_test")))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -56,7 +35,7 @@ func open(t testing.TB) (*postgres.Store, *postgres.KeyStore) {
 	if err := st.CheckSchema(ctx); err != nil {
 		t.Fatalf("CheckSchema: %v", err)
 	}
-	ks, err := postgres.OpenKeyStore(ctx, url, postgres.WithSchema(freshSchema(t, url, "privet_test_keys")))
+	ks, err := postgres.OpenKeyStore(ctx, url, postgres.WithSchema(storetest.FreshSchema(t, url, "privet_test_keys")))
 	if err != nil {
 		t.Fatalf("OpenKeyStore: %v", err)
 	}
@@ -101,7 +80,7 @@ func TestCheckSchemaRefusesOutdated(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			st, err := postgres.Open(ctx, url, postgres.WithSchema(freshSchema(t, url, "privet_test")))
+			st, err := postgres.Open(ctx, url, postgres.WithSchema(storetest.FreshSchema(t, url, "privet_test")))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +96,7 @@ func TestCheckSchemaRefusesOutdated(t *testing.T) {
 func TestMigrateConcurrently(t *testing.T) {
 	ctx := context.Background()
 	url := testURL(t)
-	schema := freshSchema(t, url, "privet_test")
+	schema := storetest.FreshSchema(t, url, "privet_test")
 	errs := make(chan error, 3)
 	for range 3 {
 		go func() {

@@ -147,3 +147,16 @@ func (t *tx) Checkpoints(ctx context.Context, tenantID string) ([]*privet.Checkp
 	}
 	return out, dbError("checkpoints", rows.Err())
 }
+
+func (t *tx) AuditHead(ctx context.Context, tenantID string) (int64, []byte, error) {
+	var seq int64
+	var hash []byte
+	err := t.queryRow(ctx, `SELECT seq, hash FROM audit_heads WHERE tenant_id = ?`, tenantID).Scan(&seq, &hash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || (err == nil && seq == 0):
+		return 0, nil, notFound("audit head")
+	case err != nil:
+		return 0, nil, dbError("audit head", err)
+	}
+	return seq, hash, nil
+}

@@ -100,6 +100,18 @@ func testAuditChain(t *testing.T, open OpenFunc) {
 	if len(all) != 6 || all[5].Action != "y" {
 		t.Errorf("after a rolled-back append: %d events, want 6 ending with y", len(all))
 	}
+
+	// The head is the last event; a tenant without events has none.
+	empty := newTenant(t, st)
+	view(t, st, func(tx privet.Tx) error {
+		seq, hash, err := tx.AuditHead(ctx, tn.ID)
+		if err != nil || seq != 6 || !bytes.Equal(hash, all[5].Hash) {
+			t.Errorf("AuditHead = %d, %x, %v; want 6, %x", seq, hash, err, all[5].Hash)
+		}
+		_, _, err = tx.AuditHead(ctx, empty.ID)
+		wantCode(t, err, privet.ENOTFOUND)
+		return nil
+	})
 }
 
 func testAuditQuery(t *testing.T, open OpenFunc) {

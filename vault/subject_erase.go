@@ -34,6 +34,7 @@ func (s *Service) Erase(ctx context.Context, actor privet.Actor, tenantID, id st
 	}
 	// The audit record and the row deletion are committed; now shred the key.
 	s.keys.drop(tenantID, id)
+	s.changed(tenantID, id)
 	// Should this fail, the call reports it and a retry completes it.
 	if err := s.Keys.DeleteDataKey(ctx, tenantID, id); err != nil {
 		return fmt.Errorf("destroy data key: %w", err)

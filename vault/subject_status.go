@@ -32,6 +32,7 @@ func (s *Service) setStatus(ctx context.Context, actor privet.Actor, tenantID, i
 	now := s.now().Now()
 	ev := actor.Event(tenantID, action, now)
 	ev.SubjectID = id
+	defer s.changed(tenantID, id)
 	return s.Store.Update(ctx, func(tx privet.Tx) error {
 		sub, err := tx.Subject(ctx, tenantID, id)
 		if err != nil {

@@ -78,6 +78,7 @@ func (s *Service) Update(ctx context.Context, actor privet.Actor, tenantID, id s
 		cats = append(cats, identityCategory(r.typ))
 	}
 
+	defer s.changed(tenantID, id)
 	return s.Store.Update(ctx, func(tx privet.Tx) error {
 		sub, err := tx.Subject(ctx, tenantID, id)
 		if err != nil {

@@ -50,6 +50,9 @@ type Service struct {
 	// ReloadMaster re-reads the master keyset, so a version added by a
 	// rotation in another process opens here too. Optional.
 	ReloadMaster func() error
+	// Changed, when set, hears of every change to a subject's status,
+	// jurisdiction or age, so caches of them (consent decisions) stay true.
+	Changed func(tenantID, subjectID string)
 
 	keys keyCache
 }
@@ -66,4 +69,11 @@ func (s *Service) logger() *slog.Logger {
 		return slog.Default()
 	}
 	return s.Logger
+}
+
+// changed tells the Changed hook, if any, that a subject changed.
+func (s *Service) changed(tenantID, subjectID string) {
+	if s.Changed != nil {
+		s.Changed(tenantID, subjectID)
+	}
 }

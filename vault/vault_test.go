@@ -15,14 +15,40 @@ import (
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/sqlite"
+	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/vault"
 )
 
-// env is a vault over a real SQLite store in a temporary directory.
+// engine is the store the tests run on; TestMain runs them on each.
+var engine = "sqlite"
+
+// TestMain runs every test on SQLite, then again on PostgreSQL when
+// PRIVET_TEST_POSTGRES_URL is set.
+func TestMain(m *testing.M) {
+	code := 0
+	for _, engine = range storetest.Engines() {
+		if code = m.Run(); code != 0 {
+			break
+		}
+	}
+	os.Exit(code)
+}
+
+// sqliteOnly skips a test that inspects SQLite's files.
+func (e *env) sqliteOnly(t *testing.T) *sqlite.Store {
+	t.Helper()
+	s, ok := e.store.(*sqlite.Store)
+	if !ok {
+		t.Skip("inspects SQLite files")
+	}
+	return s
+}
+
+// env is a vault over a real store, fresh for each test.
 type env struct {
 	dir    string
-	store  *sqlite.Store
-	keys   *sqlite.KeyStore
+	store  privet.Store
+	keys   privet.DataKeyStore
 	master *crypto.Master
 	clock  *privet.ManualClock
 	vault  *vault.Service
@@ -33,23 +59,8 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
 	dir := t.TempDir()
-	store, err := sqlite.Open(ctx, filepath.Join(dir, "privet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := sqlite.OpenKeyStore(ctx, filepath.Join(dir, "keys.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := keys.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close(); keys.Close() })
+	store, keys := storetest.Open(t, engine)
 	masterPath := filepath.Join(dir, "master.json")
 	if err := crypto.CreateMasterFile(masterPath); err != nil {
 		t.Fatal(err)
@@ -385,9 +396,10 @@ func TestEraseShredsEveryCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	store := e.sqliteOnly(t)
 	// A backup of the data taken before the erasure.
 	backup := filepath.Join(e.dir, "backup.db")
-	if err := e.store.Backup(ctx, backup); err != nil {
+	if err := store.Backup(ctx, backup); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.vault.Erase(ctx, e.actor, e.tenant.ID, created.ID); err != nil {
@@ -437,6 +449,7 @@ func TestEraseShredsEveryCopy(t *testing.T) {
 
 func TestNoPlaintextAtRest(t *testing.T) {
 	e := newEnv(t)
+	store := e.sqliteOnly(t)
 	ctx := context.Background()
 	in := ada()
 	if _, err := e.vault.Create(ctx, e.actor, e.tenant.ID, in); err != nil {
@@ -447,7 +460,13 @@ func TestNoPlaintextAtRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	planted := []string{"ada.lovelace@example.com", "Ada Lovelace", "X1234567890123", "+442079460958", "1990-12-10", "7946"}
-	files, _ := filepath.Glob(filepath.Join(e.dir, "*"))
+	// The data file, its WAL and the key store share a directory.
+	var seq int
+	var name, dbFile string
+	if err := store.DB().QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &dbFile); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(filepath.Dir(dbFile), "*"))
 	if len(files) < 3 {
 		t.Fatalf("expected data, WAL and key files, found %v", files)
 	}

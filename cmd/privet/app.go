@@ -15,6 +15,7 @@ import (
 	"github.com/privet-dev/privet/api"
 	"github.com/privet-dev/privet/audit"
 	"github.com/privet-dev/privet/config"
+	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/jobs"
 	"github.com/privet-dev/privet/policy"
@@ -41,6 +42,7 @@ type Main struct {
 	Tenancy *tenancy.Service
 	Vault   *vault.Service
 	Audit   *audit.Service
+	Consent *consent.Service
 	// Jobs runs background work: checkpoints, key re-wrapping.
 	Jobs *jobs.Runner
 
@@ -95,6 +97,9 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Vault = &vault.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Policies: vault.StaticPolicy{Compiled: m.Policy}, Clock: clock, Logger: m.Logger}
 	m.Vault.ReloadMaster = func() error { return m.Master.Reload(cfg.MasterKeyPath()) }
 	m.Audit = &audit.Service{Store: m.Store, Master: m.Master, Clock: clock}
+	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
+	// Decisions keep subjects' status in memory: a vault change must reach them.
+	m.Vault.Changed = m.Consent.Forget
 	return m.newJobs()
 }
 
@@ -171,8 +176,12 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Policy == nil {
 		return privet.Errorf(privet.EINVALID, "no policy: serve needs --policy FILE (or --demo)")
 	}
-	// The vault reads the policy at each call; Main.Policy may be set after Open.
+	// The services read the policy at each call; Main.Policy may be set after Open.
 	m.Vault.Policies = vault.StaticPolicy{Compiled: m.Policy}
+	m.Consent.Policies = m.Vault.Policies
+	if err := m.Consent.Start(ctx); err != nil {
+		return err
+	}
 	if err := m.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
@@ -187,6 +196,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Store:        m.Store,
 		Tenancy:      m.Tenancy,
 		Vault:        m.Vault,
+		Consent:      m.Consent,
 		Audit:        m.Audit,
 		Policy:       m.Policy,
 		Logger:       m.Logger,
@@ -230,6 +240,9 @@ func (m *Main) Run(ctx context.Context) error {
 // Close closes the stores.
 func (m *Main) Close() error {
 	var errs []error
+	if m.Consent != nil {
+		errs = append(errs, m.Consent.Close())
+	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
 	}

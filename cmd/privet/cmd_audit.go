@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -17,20 +18,17 @@ func (a *app) auditCommand() *cobra.Command {
 		Short: "Check the hash chain and signed checkpoints; name the first bad event (exit 1 if any)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := a.open(cmd, false)
-			if err != nil {
+			return a.withMain(cmd, func(ctx context.Context, m *Main) error {
+				r, err := m.Audit.Verify(ctx, tenantID)
+				if err != nil {
+					return err
+				}
+				if !r.OK {
+					return privet.Errorf(privet.EINTEGRITY, "audit log of %s fails at event %d: %s", tenantID, r.FirstBadSeq, r.Problem)
+				}
+				_, err = fmt.Fprintf(a.out, "audit log of %s verified: %d events, %d signed checkpoints\n", tenantID, r.Events, r.Checkpoints)
 				return err
-			}
-			defer m.Close()
-			r, err := m.Audit.Verify(cmd.Context(), tenantID)
-			if err != nil {
-				return err
-			}
-			if !r.OK {
-				return privet.Errorf(privet.EINTEGRITY, "audit log of %s fails at event %d: %s", tenantID, r.FirstBadSeq, r.Problem)
-			}
-			_, err = fmt.Fprintf(a.out, "audit log of %s verified: %d events, %d signed checkpoints\n", tenantID, r.Events, r.Checkpoints)
-			return err
+			})
 		},
 	}
 	checkpoint := &cobra.Command{
@@ -38,16 +36,13 @@ func (a *app) auditCommand() *cobra.Command {
 		Short: "Sign the audit log's head now (the server does this hourly)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := a.open(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			cp, err := m.Audit.Checkpoint(cmd.Context(), tenantID)
-			if err != nil {
-				return err
-			}
-			return json.NewEncoder(a.out).Encode(cp)
+			return a.withMain(cmd, func(ctx context.Context, m *Main) error {
+				cp, err := m.Audit.Checkpoint(ctx, tenantID)
+				if err != nil {
+					return err
+				}
+				return json.NewEncoder(a.out).Encode(cp)
+			})
 		},
 	}
 	for _, c := range []*cobra.Command{verify, checkpoint} {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
@@ -24,24 +25,21 @@ func (a *app) backupCommand() *cobra.Command {
 			if filepath.Clean(dataDest) == filepath.Clean(keysDest) {
 				return &usageError{fmt.Errorf("--data and --keys must be different destinations")}
 			}
-			m, err := a.open(cmd, false)
-			if err != nil {
+			return a.withMain(cmd, func(ctx context.Context, m *Main) error {
+				store, okS := m.Store.(*sqlite.Store)
+				keys, okK := m.Keys.(*sqlite.KeyStore)
+				if !okS || !okK {
+					return privet.Errorf(privet.EINVALID, "backup copies SQLite stores; on PostgreSQL use pg_dump (keys: schema privet_keys, separately)")
+				}
+				if err := store.Backup(ctx, dataDest); err != nil {
+					return err
+				}
+				if err := keys.Backup(ctx, keysDest); err != nil {
+					return err
+				}
+				_, err := fmt.Fprintf(a.out, "data written to %s\nkeys written to %s\n", dataDest, keysDest)
 				return err
-			}
-			defer m.Close()
-			store, okS := m.Store.(*sqlite.Store)
-			keys, okK := m.Keys.(*sqlite.KeyStore)
-			if !okS || !okK {
-				return privet.Errorf(privet.EINVALID, "backup copies SQLite stores; on PostgreSQL use pg_dump (keys: schema privet_keys, separately)")
-			}
-			if err := store.Backup(cmd.Context(), dataDest); err != nil {
-				return err
-			}
-			if err := keys.Backup(cmd.Context(), keysDest); err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.out, "data written to %s\nkeys written to %s\n", dataDest, keysDest)
-			return err
+			})
 		},
 	}
 	cmd.Flags().StringVar(&dataDest, "data", "", "destination file of the data backup (required)")

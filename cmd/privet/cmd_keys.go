@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -26,17 +27,14 @@ func (a *app) keysCommand() *cobra.Command {
 					list = append(list, privet.Scope(s))
 				}
 			}
-			m, err := a.open(cmd, false)
-			if err != nil {
+			return a.withMain(cmd, func(ctx context.Context, m *Main) error {
+				k, secret, err := m.Tenancy.CreateAPIKey(ctx, tenancy.Operator(), tenantID, name, list)
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(a.out, "API key %s (shown only now, store it):\n\n  %s\n\n", k.ID, secret)
 				return err
-			}
-			defer m.Close()
-			k, secret, err := m.Tenancy.CreateAPIKey(cmd.Context(), tenancy.Operator(), tenantID, name, list)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.out, "API key %s (shown only now, store it):\n\n  %s\n\n", k.ID, secret)
-			return err
+			})
 		},
 	}
 	create.Flags().StringVar(&name, "name", "", "what uses the key (required)")
@@ -49,29 +47,26 @@ func (a *app) keysCommand() *cobra.Command {
 		Short: "List a tenant's API keys",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := a.open(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			ks, err := m.Tenancy.APIKeys(cmd.Context(), tenantID)
-			if err != nil {
-				return err
-			}
-			w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tNAME\tSCOPES\tCREATED\tREVOKED")
-			for _, k := range ks {
-				revoked := ""
-				if k.RevokedAt != nil {
-					revoked = k.RevokedAt.Format("2006-01-02 15:04")
+			return a.withMain(cmd, func(ctx context.Context, m *Main) error {
+				ks, err := m.Tenancy.APIKeys(ctx, tenantID)
+				if err != nil {
+					return err
 				}
-				scopes := make([]string, len(k.Scopes))
-				for i, s := range k.Scopes {
-					scopes[i] = string(s)
+				w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(w, "ID\tNAME\tSCOPES\tCREATED\tREVOKED")
+				for _, k := range ks {
+					revoked := ""
+					if k.RevokedAt != nil {
+						revoked = k.RevokedAt.Format("2006-01-02 15:04")
+					}
+					scopes := make([]string, len(k.Scopes))
+					for i, s := range k.Scopes {
+						scopes[i] = string(s)
+					}
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, strings.Join(scopes, ","), k.CreatedAt.Format("2006-01-02 15:04"), revoked)
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, strings.Join(scopes, ","), k.CreatedAt.Format("2006-01-02 15:04"), revoked)
-			}
-			return w.Flush()
+				return w.Flush()
+			})
 		},
 	}
 	revoke := &cobra.Command{
@@ -79,16 +74,13 @@ func (a *app) keysCommand() *cobra.Command {
 		Short: "Revoke an API key",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := a.open(cmd, false)
-			if err != nil {
+			return a.withMain(cmd, func(ctx context.Context, m *Main) error {
+				if err := m.Tenancy.RevokeAPIKey(ctx, tenancy.Operator(), tenantID, args[0]); err != nil {
+					return err
+				}
+				_, err := fmt.Fprintf(a.out, "API key %s revoked\n", args[0])
 				return err
-			}
-			defer m.Close()
-			if err := m.Tenancy.RevokeAPIKey(cmd.Context(), tenancy.Operator(), tenantID, args[0]); err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.out, "API key %s revoked\n", args[0])
-			return err
+			})
 		},
 	}
 	for _, c := range []*cobra.Command{create, list, revoke} {

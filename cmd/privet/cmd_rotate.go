@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -16,32 +17,28 @@ func (a *app) keysRotateCommand() *cobra.Command {
 			"or here and now with --now. Progress: privet keys rotate status.",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := a.open(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			ctx := cmd.Context()
-			id, err := m.Master.Rotate(m.Config.MasterKeyPath())
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.out, "master key version %d is now primary\n", id)
-			if now {
-				n, err := m.Vault.RewrapAll(ctx, 500)
+			return a.withMain(cmd, func(ctx context.Context, m *Main) error {
+				id, err := m.Master.Rotate(m.Config.MasterKeyPath())
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.out, "re-wrapped %d data keys\n", n)
-			} else if err := m.Jobs.Enqueue(ctx, rewrapJob{}); err != nil {
+				fmt.Fprintf(a.out, "master key version %d is now primary\n", id)
+				if now {
+					n, err := m.Vault.RewrapAll(ctx, 500)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(a.out, "re-wrapped %d data keys\n", n)
+				} else if err := m.Jobs.Enqueue(ctx, rewrapJob{}); err != nil {
+					return err
+				}
+				p, err := m.Vault.Progress(ctx)
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(a.out, "data keys: %d under the primary version, %d waiting to be re-wrapped\n", p.Current, p.Pending)
 				return err
-			}
-			p, err := m.Vault.Progress(ctx)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.out, "data keys: %d under the primary version, %d waiting to be re-wrapped\n", p.Current, p.Pending)
-			return err
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&now, "now", false, "re-wrap every data key in this process before returning")
@@ -50,17 +47,14 @@ func (a *app) keysRotateCommand() *cobra.Command {
 		Short: "Show how many data keys still wait for re-wrapping",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := a.open(cmd, false)
-			if err != nil {
+			return a.withMain(cmd, func(ctx context.Context, m *Main) error {
+				p, err := m.Vault.Progress(cmd.Context())
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(a.out, "primary version %d: %d data keys current, %d waiting\n", p.PrimaryKeyID, p.Current, p.Pending)
 				return err
-			}
-			defer m.Close()
-			p, err := m.Vault.Progress(cmd.Context())
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.out, "primary version %d: %d data keys current, %d waiting\n", p.PrimaryKeyID, p.Current, p.Pending)
-			return err
+			})
 		},
 	}
 	cmd.AddCommand(status)

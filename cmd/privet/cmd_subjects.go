@@ -28,16 +28,14 @@ func (a *app) subjectsCommand() *cobra.Command {
 	}
 	// withVault opens privet with the policy and runs fn against the vault.
 	withVault := func(cmd *cobra.Command, fn func(ctx context.Context, v *vault.Service) error) error {
-		m, err := a.open(cmd, false)
-		if err != nil {
-			return err
-		}
-		defer m.Close()
-		if m.Policy, err = loadPolicy(m.Config.PolicyFile, m.Config.Demo); err != nil {
-			return err
-		}
-		m.Vault.Policies = vault.StaticPolicy{Compiled: m.Policy}
-		return fn(cmd.Context(), m.Vault)
+		return a.withMain(cmd, func(ctx context.Context, m *Main) error {
+			pol, err := loadPolicy(m.Config.PolicyFile, m.Config.Demo)
+			if err != nil {
+				return err
+			}
+			m.Vault.Policies = vault.StaticPolicy{Compiled: pol}
+			return fn(ctx, m.Vault)
+		})
 	}
 	printJSON := func(v any) error {
 		enc := json.NewEncoder(a.out)

@@ -107,7 +107,9 @@ func (a *app) rootCommand(lookupEnv func(string) (string, bool)) *cobra.Command 
 		a.subjectsCommand(),
 		a.auditCommand(),
 		a.backupCommand(),
+		a.jobsCommand(),
 		a.versionCommand(),
+		a.loadCommand(),
 	)
 	return root
 }

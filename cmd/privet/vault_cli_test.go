@@ -62,10 +62,9 @@ func TestVaultFromTheCommandLine(t *testing.T) {
 	if code, out, errOut = run(t, "audit", "checkpoint", "--data-dir", dir, "--tenant", tenant); code != 0 {
 		t.Fatalf("checkpoint: %d %s", code, errOut)
 	}
-	if code, out, errOut = run(t, "audit", "verify", "--data-dir", dir, "--tenant", tenant); code != 0 || !strings.Contains(out, "verified") {
+	if code, out, errOut = run(t, "audit", "verify", "--data-dir", dir, "--tenant", tenant); code != 0 || !strings.Contains(out, "verified") || !strings.Contains(out, "1 signed checkpoints") {
 		t.Fatalf("verify: %d %s %s", code, out, errOut)
 	}
-
 	// Rotation: a new version, data keys re-wrapped, everything still opens.
 	other := filepath.Join(dir, "bob.json")
 	os.WriteFile(other, []byte(`{"jurisdiction":"FR","identities":[{"type":"email","value":"bob@example.com"}]}`), 0o600)
@@ -79,4 +78,25 @@ func TestVaultFromTheCommandLine(t *testing.T) {
 	if code, out, _ = cli("subjects", "get", bob, "--purpose", "essential.service"); code != 0 || !strings.Contains(out, "bob@example.com") {
 		t.Fatalf("get after rotation: %d %s", code, out)
 	}
+	// The periodic checkpoint job, run once from the command line, signs the
+	// new head; run again with nothing new, it signs nothing twice.
+	if code, out, errOut = run(t, "jobs", "run", "audit.checkpoint", "--data-dir", dir); code != 0 {
+		t.Fatalf("jobs run: %d %s %s", code, out, errOut)
+	}
+	if code, out, errOut = run(t, "jobs", "run", "audit.checkpoint", "--data-dir", dir); code != 0 {
+		t.Fatalf("jobs run: %d %s %s", code, out, errOut)
+	}
+	if code, out, _ = run(t, "audit", "verify", "--data-dir", dir, "--tenant", tenant); code != 0 || !strings.Contains(out, "2 signed checkpoints") {
+		t.Fatalf("verify after the job: %d %s", code, out)
+	}
+	if code, _, errOut = run(t, "jobs", "run", "audit.checkpoint", "--data-dir", dir); code != 0 {
+		t.Fatalf("jobs run again: %d %s", code, errOut)
+	}
+	if code, out, _ = run(t, "audit", "verify", "--data-dir", dir, "--tenant", tenant); code != 0 || !strings.Contains(out, "2 signed checkpoints") {
+		t.Fatalf("verify after a second run: %d %s", code, out)
+	}
+	if code, _, _ = run(t, "jobs", "run", "no.such.job", "--data-dir", dir); code != 2 {
+		t.Fatalf("unknown job: exit %d, want 2", code)
+	}
+
 }

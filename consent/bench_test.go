@@ -1,0 +1,71 @@
+package consent_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/consent"
+)
+
+// benchEnv records a given consent for n subjects and warms memory.
+func benchEnv(b *testing.B, n int) (*env, []string) {
+	e := newEnv(b, openSQLite(b))
+	ids := make([]string, n)
+	subs := make([]*privet.Subject, n)
+	for i := range ids {
+		ids[i] = privet.NewID(privet.PrefixSubject)
+		subs[i] = &privet.Subject{ID: ids[i], TenantID: e.tenant, Jurisdiction: "DE", Status: privet.StatusActive,
+			AgeBand: "adult", CreatedAt: start, UpdatedAt: start, LastActivityAt: start}
+	}
+	ctx := context.Background()
+	err := e.store.Update(ctx, func(tx privet.Tx) error {
+		for i, s := range subs {
+			if err := tx.CreateSubject(ctx, s); err != nil {
+				return err
+			}
+			if i%2 == 0 {
+				ev := &privet.ConsentEvent{ID: privet.NewID(privet.PrefixConsent), TenantID: e.tenant, SubjectID: s.ID,
+					Purpose: email, State: privet.StateGiven, Source: privet.SourceImport, PolicyVersion: e.pol.Hash, Time: start}
+				if err := tx.AppendConsent(ctx, ev); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.svc.DecideBatch(ctx, e.tenant, email, ids); err != nil {
+		b.Fatal(err)
+	}
+	return e, ids
+}
+
+func BenchmarkDecide(b *testing.B) {
+	e, ids := benchEnv(b, 1000)
+	ctx := context.Background()
+	in := consent.DecideInput{Purpose: email}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		in.SubjectID = ids[i%len(ids)]
+		if _, err := e.svc.Decide(ctx, e.tenant, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecideBatch100k(b *testing.B) {
+	e, ids := benchEnv(b, consent.MaxBatch)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		ds, err := e.svc.DecideBatch(ctx, e.tenant, email, ids)
+		if err != nil || len(ds) != len(ids) || !ds[0].Allowed || ds[1].Allowed {
+			b.Fatalf("batch: %v", err)
+		}
+	}
+}

@@ -1,0 +1,170 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/privet-dev/privet"
+)
+
+// consentChannel is the notification channel of new consent events. Its
+// payload is "schema seq": one database may hold several privet schemas
+// (tests do), and a server follows its own.
+const consentChannel = "privet_consent"
+
+const consentColumns = `seq, id, tenant_id, subject_id, visitor, purpose, state, source, policy_version,
+	jurisdiction, notice_hash, user_agent, ip, guardian, "time"`
+
+// AppendConsent inserts e and notifies the other servers, on commit, of its seq.
+func (t *tx) AppendConsent(ctx context.Context, e *privet.ConsentEvent) error {
+	if e.State == privet.StateLinked {
+		return privet.FieldError("state", "links are made with LinkVisitor")
+	}
+	if !t.write {
+		return errWriteInView()
+	}
+	return t.insertConsent(ctx, t.q, e)
+}
+
+// LinkVisitor appends the link event in a savepoint, so a lost race (the
+// partial unique index on linked visitors) leaves the transaction usable.
+func (t *tx) LinkVisitor(ctx context.Context, e *privet.ConsentEvent) error {
+	if e.State != privet.StateLinked || e.SubjectID == "" || len(e.Visitor) == 0 {
+		return privet.FieldError("state", "a link names a subject and a visitor")
+	}
+	return t.savepoint(ctx, func(q pgx.Tx) error { return t.insertConsent(ctx, q, e) })
+}
+
+func (t *tx) insertConsent(ctx context.Context, q pgx.Tx, e *privet.ConsentEvent) error {
+	var subject *string
+	if e.SubjectID != "" {
+		subject = &e.SubjectID
+	}
+	var visitor []byte
+	if len(e.Visitor) > 0 {
+		visitor = e.Visitor
+	}
+	err := q.QueryRow(ctx, `INSERT INTO consent_events (id, tenant_id, subject_id, visitor, purpose, state, source,
+		policy_version, jurisdiction, notice_hash, user_agent, ip, guardian, "time")
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING seq`,
+		e.ID, e.TenantID, subject, visitor, e.Purpose, string(e.State), string(e.Source), e.PolicyVersion,
+		e.Jurisdiction, e.NoticeHash, e.UserAgent, e.IP, e.Guardian, e.Time.UTC()).Scan(&e.Seq)
+	switch {
+	case isUnique(err):
+		return privet.Errorf(privet.ECONFLICT, "the visitor is already linked to a subject")
+	case isForeignKey(err):
+		return notFound("subject")
+	case err != nil:
+		return dbError("append consent", err)
+	}
+	_, err = q.Exec(ctx, `SELECT pg_notify($1, current_schema() || ' ' || $2)`, consentChannel, strconv.FormatInt(e.Seq, 10))
+	return dbError("notify consent", err)
+}
+
+func (t *tx) ConsentEvents(ctx context.Context, tenantID string, q privet.ConsentQuery) ([]*privet.ConsentEvent, error) {
+	switch {
+	case (q.SubjectID == "") == (len(q.Visitor) == 0):
+		return nil, privet.FieldError("subject_id", "name either a subject or a visitor")
+	case q.SubjectID != "":
+		return t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events
+			WHERE tenant_id = $1 AND seq > $2 AND (subject_id = $3 OR visitor IN (
+				SELECT visitor FROM consent_events WHERE tenant_id = $1 AND subject_id = $3 AND state = 'linked'))
+			ORDER BY seq LIMIT $4`, tenantID, q.AfterSeq, q.SubjectID, pageLimit(q.Limit))
+	}
+	return t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events
+		WHERE tenant_id = $1 AND visitor = $2 AND seq > $3 ORDER BY seq LIMIT $4`, tenantID, q.Visitor, q.AfterSeq, pageLimit(q.Limit))
+}
+
+func (t *tx) ConsentEventsAfter(ctx context.Context, afterSeq int64, limit int) ([]*privet.ConsentEvent, error) {
+	if limit <= 0 || limit > 10000 {
+		limit = 10000
+	}
+	return t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events WHERE seq > $1 ORDER BY seq LIMIT $2`, afterSeq, limit)
+}
+
+func (t *tx) consentRows(ctx context.Context, query string, args ...any) ([]*privet.ConsentEvent, error) {
+	rows, err := t.q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, dbError("consent events", err)
+	}
+	defer rows.Close()
+	var out []*privet.ConsentEvent
+	for rows.Next() {
+		var e privet.ConsentEvent
+		var subject *string
+		var state, source string
+		var at time.Time
+		if err := rows.Scan(&e.Seq, &e.ID, &e.TenantID, &subject, &e.Visitor, &e.Purpose, &state, &source, &e.PolicyVersion,
+			&e.Jurisdiction, &e.NoticeHash, &e.UserAgent, &e.IP, &e.Guardian, &at); err != nil {
+			return nil, dbError("consent events", err)
+		}
+		if subject != nil {
+			e.SubjectID = *subject
+		}
+		e.State, e.Source = privet.ConsentState(state), privet.ConsentSource(source)
+		e.Time = at.UTC()
+		out = append(out, &e)
+	}
+	return out, dbError("consent events", rows.Err())
+}
+
+// FollowConsent calls fn with the seq of every consent event committed to
+// this store's schema, by any server, until ctx ends. It holds one pooled
+// connection in LISTEN. After it (re)connects it calls fn(0): notifications
+// may have been missed, and the follower should catch up by reading.
+func (s *Store) FollowConsent(ctx context.Context, fn func(seq int64)) error {
+	for ctx.Err() == nil {
+		// An error means the connection dropped; the retry reconnects and
+		// fn(0) makes the follower catch up, so there is nothing to report.
+		_ = s.listenConsent(ctx, fn)
+		if ctx.Err() != nil {
+			break
+		}
+		// Wait a little before listening again.
+		t := time.NewTimer(time.Second)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+		case <-t.C:
+		}
+	}
+	return ctx.Err()
+}
+
+func (s *Store) listenConsent(ctx context.Context, fn func(seq int64)) error {
+	pooled, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return unavailable("acquire listener", err)
+	}
+	// A connection that has listened must not go back to the pool.
+	conn := pooled.Hijack()
+	defer conn.Close(context.WithoutCancel(ctx)) //nolint:errcheck // closing a dropped connection
+	var schema string
+	if err := conn.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return dbError("current schema", err)
+	}
+	if _, err := conn.Exec(ctx, `LISTEN `+consentChannel); err != nil {
+		return dbError("listen", err)
+	}
+	fn(0)
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return dbError("wait for notification", err)
+		}
+		sch, num, ok := strings.Cut(n.Payload, " ")
+		if !ok || sch != schema {
+			continue
+		}
+		seq, err := strconv.ParseInt(num, 10, 64)
+		if err != nil {
+			return fmt.Errorf("postgres: bad consent notification: %w", err)
+		}
+		fn(seq)
+	}
+}

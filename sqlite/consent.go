@@ -1,0 +1,97 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"github.com/privet-dev/privet"
+)
+
+const consentColumns = `seq, id, tenant_id, subject_id, visitor, purpose, state, source, policy_version,
+	jurisdiction, notice_hash, user_agent, ip, guardian, time`
+
+// AppendConsent inserts e; SQLite assigns its Seq.
+func (t *tx) AppendConsent(ctx context.Context, e *privet.ConsentEvent) error {
+	if e.State == privet.StateLinked {
+		return privet.FieldError("state", "links are made with LinkVisitor")
+	}
+	return t.insertConsent(ctx, e)
+}
+
+// LinkVisitor appends the link event; the partial unique index on linked
+// visitors turns a second link into ECONFLICT.
+func (t *tx) LinkVisitor(ctx context.Context, e *privet.ConsentEvent) error {
+	if e.State != privet.StateLinked || e.SubjectID == "" || len(e.Visitor) == 0 {
+		return privet.FieldError("state", "a link names a subject and a visitor")
+	}
+	return t.insertConsent(ctx, e)
+}
+
+func (t *tx) insertConsent(ctx context.Context, e *privet.ConsentEvent) error {
+	var subject, visitor any
+	if e.SubjectID != "" {
+		subject = e.SubjectID
+	}
+	if len(e.Visitor) > 0 {
+		visitor = e.Visitor
+	}
+	err := t.queryRow(ctx, `INSERT INTO consent_events (id, tenant_id, subject_id, visitor, purpose, state, source,
+		policy_version, jurisdiction, notice_hash, user_agent, ip, guardian, time)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		e.ID, e.TenantID, subject, visitor, e.Purpose, string(e.State), string(e.Source), e.PolicyVersion,
+		e.Jurisdiction, e.NoticeHash, e.UserAgent, e.IP, e.Guardian, e.Time.UnixNano()).Scan(&e.Seq)
+	switch {
+	case isUnique(err):
+		return privet.Errorf(privet.ECONFLICT, "the visitor is already linked to a subject")
+	case isForeignKey(err):
+		return notFound("subject")
+	}
+	return dbError("append consent", err)
+}
+
+func (t *tx) ConsentEvents(ctx context.Context, tenantID string, q privet.ConsentQuery) ([]*privet.ConsentEvent, error) {
+	switch {
+	case (q.SubjectID == "") == (len(q.Visitor) == 0):
+		return nil, privet.FieldError("subject_id", "name either a subject or a visitor")
+	case q.SubjectID != "":
+		return t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events
+			WHERE tenant_id = ? AND seq > ? AND (subject_id = ? OR visitor IN (
+				SELECT visitor FROM consent_events WHERE tenant_id = ? AND subject_id = ? AND state = 'linked'))
+			ORDER BY seq LIMIT ?`, tenantID, q.AfterSeq, q.SubjectID, tenantID, q.SubjectID, pageLimit(q.Limit))
+	}
+	return t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events
+		WHERE tenant_id = ? AND visitor = ? AND seq > ? ORDER BY seq LIMIT ?`, tenantID, q.Visitor, q.AfterSeq, pageLimit(q.Limit))
+}
+
+func (t *tx) ConsentEventsAfter(ctx context.Context, afterSeq int64, limit int) ([]*privet.ConsentEvent, error) {
+	if limit <= 0 || limit > 10000 {
+		limit = 10000
+	}
+	return t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events WHERE seq > ? ORDER BY seq LIMIT ?`, afterSeq, limit)
+}
+
+func (t *tx) consentRows(ctx context.Context, query string, args ...any) ([]*privet.ConsentEvent, error) {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, dbError("consent events", err)
+	}
+	defer rows.Close()
+	var out []*privet.ConsentEvent
+	for rows.Next() {
+		var e privet.ConsentEvent
+		var subject *string
+		var state, source string
+		var at int64
+		if err := rows.Scan(&e.Seq, &e.ID, &e.TenantID, &subject, &e.Visitor, &e.Purpose, &state, &source, &e.PolicyVersion,
+			&e.Jurisdiction, &e.NoticeHash, &e.UserAgent, &e.IP, &e.Guardian, &at); err != nil {
+			return nil, dbError("consent events", err)
+		}
+		if subject != nil {
+			e.SubjectID = *subject
+		}
+		e.State, e.Source = privet.ConsentState(state), privet.ConsentSource(source)
+		e.Time = time.Unix(0, at).UTC()
+		out = append(out, &e)
+	}
+	return out, dbError("consent events", rows.Err())
+}
