@@ -74,7 +74,7 @@ var (
 // advisory lock (which distributed engines lack).
 func applyMigrations(ctx context.Context, pool *pgxpool.Pool, ms []migration) error {
 	if _, err := pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil && !isUnique(err) {
+		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil && !isCreateRace(err) {
 		return unavailable("create schema_migrations", err)
 	}
 	for _, m := range ms {

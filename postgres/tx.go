@@ -67,6 +67,14 @@ func isUnique(err error) bool {
 	return pe != nil && pe.Code == "23505"
 }
 
+// isCreateRace reports the errors two sessions get when both create the same
+// table at once despite IF NOT EXISTS: a unique violation in the catalog, or
+// duplicate_object / duplicate_table.
+func isCreateRace(err error) bool {
+	pe := pgError(err)
+	return pe != nil && (pe.Code == "23505" || pe.Code == "42710" || pe.Code == "42P07")
+}
+
 // isUniqueOn reports a unique violation of the named constraint.
 func isUniqueOn(err error, constraint string) bool {
 	pe := pgError(err)

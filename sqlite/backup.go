@@ -14,7 +14,7 @@ func (s *Store) Backup(ctx context.Context, destPath string) error {
 
 // Backup writes a consistent snapshot of the key database to destPath.
 func (k *KeyStore) Backup(ctx context.Context, destPath string) error {
-	return vacuumInto(ctx, k.path, destPath)
+	return vacuumInto(ctx, k.st.path, destPath)
 }
 
 // vacuumInto copies the database through a connection of its own: VACUUM

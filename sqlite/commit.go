@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -124,10 +125,19 @@ func (s *Store) checkpointLoop() {
 		// A failed checkpoint is retried at the next signal; the WAL only
 		// grows meanwhile, and the data is safe in it.
 		_, _ = db.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
+		// Under constant reads a passive checkpoint never gets to restart
+		// the WAL, which then grows without end; past a bound, wait for the
+		// readers once and truncate it.
+		if fi, err := os.Stat(s.path + "-wal"); err == nil && fi.Size() > maxWALBytes {
+			_, _ = db.ExecContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`)
+		}
 	}
 }
 
 const idleCheckpoint = 10 * time.Second
+
+// maxWALBytes is the WAL size past which a checkpoint truncates the WAL.
+const maxWALBytes = 64 << 20
 
 // commitBatch runs each fn under its own savepoint in one transaction. A
 // failed fn is rolled back to its savepoint and gets its error at once; the

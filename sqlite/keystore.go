@@ -9,11 +9,12 @@ import (
 )
 
 // KeyStore is privet.DataKeyStore in a SQLite file of its own, apart from
-// the data, so a backup of the data holds no usable key.
+// the data, so a backup of the data holds no usable key. Its writes go
+// through the same group committer and WAL checkpointer as the data store:
+// a data key is durable before the data it seals, and concurrent creates
+// share one fsync instead of queueing for one each.
 type KeyStore struct {
-	path   string
-	writer *sql.DB // one connection: single statements never fight for the lock
-	reader *sql.DB
+	st *Store
 }
 
 var _ privet.DataKeyStore = (*KeyStore)(nil)
@@ -21,40 +22,40 @@ var _ privet.DataKeyStore = (*KeyStore)(nil)
 // OpenKeyStore opens (creating if needed) the key database at path, with the
 // same pragmas as the data. It does not migrate: call Migrate.
 func OpenKeyStore(ctx context.Context, path string) (*KeyStore, error) {
-	writer, reader, err := openPools(ctx, path)
+	st, err := open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	return &KeyStore{path: path, writer: writer, reader: reader}, nil
+	return &KeyStore{st: st}, nil
+}
+
+// write runs one statement through the group committer.
+func (k *KeyStore) write(ctx context.Context, fn func(t *tx) error) error {
+	return k.st.Update(ctx, func(ptx privet.Tx) error { return fn(ptx.(*tx)) })
 }
 
 // Migrate brings the key store's schema up to date.
 func (k *KeyStore) Migrate(ctx context.Context) error {
-	return applyMigrations(ctx, k.writer, keySchema)
+	return applyMigrations(ctx, k.st.writer, keySchema)
 }
 
 // CheckSchema refuses a key schema behind or ahead of this binary's.
 func (k *KeyStore) CheckSchema(ctx context.Context) error {
-	return checkVersion(ctx, k.reader, keySchema)
+	return checkVersion(ctx, k.st.reader, keySchema)
 }
 
 // Close closes the key database.
-func (k *KeyStore) Close() error {
-	werr := k.writer.Close()
-	rerr := k.reader.Close()
-	if werr != nil {
-		return werr
-	}
-	return rerr
-}
+func (k *KeyStore) Close() error { return k.st.Close() }
 
 func (k *KeyStore) PutDataKey(ctx context.Context, dk *privet.DataKey) error {
-	_, err := k.writer.ExecContext(ctx, `INSERT INTO data_keys (tenant_id, subject_id, wrapped, master_key_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-		dk.TenantID, dk.SubjectID, dk.Wrapped, int64(dk.MasterKeyID), nanos(dk.CreatedAt))
-	if isUnique(err) {
-		return privet.Errorf(privet.ECONFLICT, "subject already has a data key")
-	}
-	return dbError("put data key", err)
+	return k.write(ctx, func(t *tx) error {
+		_, err := t.exec(ctx, `INSERT INTO data_keys (tenant_id, subject_id, wrapped, master_key_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+			dk.TenantID, dk.SubjectID, dk.Wrapped, int64(dk.MasterKeyID), nanos(dk.CreatedAt))
+		if isUnique(err) {
+			return privet.Errorf(privet.ECONFLICT, "subject already has a data key")
+		}
+		return dbError("put data key", err)
+	})
 }
 
 func scanDataKey(sc interface{ Scan(...any) error }) (*privet.DataKey, error) {
@@ -71,7 +72,7 @@ func scanDataKey(sc interface{ Scan(...any) error }) (*privet.DataKey, error) {
 const dataKeyColumns = `tenant_id, subject_id, wrapped, master_key_id, created_at`
 
 func (k *KeyStore) DataKey(ctx context.Context, tenantID, subjectID string) (*privet.DataKey, error) {
-	dk, err := scanDataKey(k.reader.QueryRowContext(ctx, `SELECT `+dataKeyColumns+` FROM data_keys WHERE tenant_id = ? AND subject_id = ?`, tenantID, subjectID))
+	dk, err := scanDataKey(k.st.reader.QueryRowContext(ctx, `SELECT `+dataKeyColumns+` FROM data_keys WHERE tenant_id = ? AND subject_id = ?`, tenantID, subjectID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("data key")
 	}
@@ -82,12 +83,14 @@ func (k *KeyStore) DataKey(ctx context.Context, tenantID, subjectID string) (*pr
 }
 
 func (k *KeyStore) DeleteDataKey(ctx context.Context, tenantID, subjectID string) error {
-	_, err := k.writer.ExecContext(ctx, `DELETE FROM data_keys WHERE tenant_id = ? AND subject_id = ?`, tenantID, subjectID)
-	return dbError("delete data key", err)
+	return k.write(ctx, func(t *tx) error {
+		_, err := t.exec(ctx, `DELETE FROM data_keys WHERE tenant_id = ? AND subject_id = ?`, tenantID, subjectID)
+		return dbError("delete data key", err)
+	})
 }
 
 func (k *KeyStore) DataKeysNotWrappedBy(ctx context.Context, masterKeyID uint32, afterTenant, afterSubject string, limit int) ([]*privet.DataKey, error) {
-	rows, err := k.reader.QueryContext(ctx, `SELECT `+dataKeyColumns+` FROM data_keys
+	rows, err := k.st.reader.QueryContext(ctx, `SELECT `+dataKeyColumns+` FROM data_keys
 		WHERE master_key_id <> ? AND (tenant_id, subject_id) > (?, ?) ORDER BY tenant_id, subject_id LIMIT ?`,
 		int64(masterKeyID), afterTenant, afterSubject, pageLimit(limit))
 	if err != nil {
@@ -109,9 +112,12 @@ func (k *KeyStore) DataKeysNotWrappedBy(ctx context.Context, masterKeyID uint32,
 // concurrent rotation cannot overwrite a newer wrapping: ECONFLICT if another
 // master key wraps it now, ENOTFOUND if the key is gone.
 func (k *KeyStore) RewrapDataKey(ctx context.Context, tenantID, subjectID string, oldID uint32, wrapped []byte, newID uint32) error {
-	res, err := k.writer.ExecContext(ctx, `UPDATE data_keys SET wrapped = ?, master_key_id = ?
-		WHERE tenant_id = ? AND subject_id = ? AND master_key_id = ?`, wrapped, int64(newID), tenantID, subjectID, int64(oldID))
-	if err := oneRow("rewrap data key", "data key", res, err); !errors.Is(err, privet.ErrNotFound) {
+	err := k.write(ctx, func(t *tx) error {
+		res, err := t.exec(ctx, `UPDATE data_keys SET wrapped = ?, master_key_id = ?
+			WHERE tenant_id = ? AND subject_id = ? AND master_key_id = ?`, wrapped, int64(newID), tenantID, subjectID, int64(oldID))
+		return oneRow("rewrap data key", "data key", res, err)
+	})
+	if !errors.Is(err, privet.ErrNotFound) {
 		return err
 	}
 	if _, err := k.DataKey(ctx, tenantID, subjectID); err != nil {
@@ -121,7 +127,7 @@ func (k *KeyStore) RewrapDataKey(ctx context.Context, tenantID, subjectID string
 }
 
 func (k *KeyStore) CountDataKeys(ctx context.Context) (map[uint32]int64, error) {
-	rows, err := k.reader.QueryContext(ctx, `SELECT master_key_id, count(*) FROM data_keys GROUP BY master_key_id`)
+	rows, err := k.st.reader.QueryContext(ctx, `SELECT master_key_id, count(*) FROM data_keys GROUP BY master_key_id`)
 	if err != nil {
 		return nil, dbError("count data keys", err)
 	}

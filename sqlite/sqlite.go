@@ -80,21 +80,28 @@ func dsn(path string, readOnly bool) string {
 // Open opens (creating if needed) the database file at path. It does not
 // migrate: the caller runs Migrate and then CheckSchema.
 func Open(ctx context.Context, path string) (*Store, error) {
-	writer, reader, err := openPools(ctx, path)
+	s, err := open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	rc, err := river.NewClient(riversqlite.New(writer), &river.Config{})
-	if err != nil {
-		writer.Close()
-		reader.Close()
+	if s.river, err = river.NewClient(riversqlite.New(s.writer), &river.Config{}); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("sqlite: river client: %w", err)
+	}
+	return s, nil
+}
+
+// open opens a database with its committer and checkpointer: the data store,
+// or the key store, which shares the machinery but holds no jobs.
+func open(ctx context.Context, path string) (*Store, error) {
+	writer, reader, err := openPools(ctx, path)
+	if err != nil {
+		return nil, err
 	}
 	s := &Store{
 		path:           path,
 		writer:         writer,
 		reader:         reader,
-		river:          rc,
 		queue:          make(chan *update, maxBatch*4),
 		stopped:        make(chan struct{}),
 		checkpoints:    make(chan struct{}, 1),
