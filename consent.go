@@ -107,6 +107,8 @@ type ConsentStore interface {
 	// the events of visitors linked to it) or one visitor, in Seq order.
 	// EINVALID unless exactly one of SubjectID and Visitor is set.
 	ConsentEvents(ctx context.Context, tenantID string, q ConsentQuery) ([]*ConsentEvent, error)
+	// ConsentEvent returns the tenant's event with the id. ENOTFOUND if none.
+	ConsentEvent(ctx context.Context, tenantID, id string) (*ConsentEvent, error)
 	// ConsentEventsAfter returns up to limit events of every tenant with a
 	// Seq above afterSeq, in Seq order: how a server fills its memory.
 	ConsentEventsAfter(ctx context.Context, afterSeq int64, limit int) ([]*ConsentEvent, error)

@@ -110,8 +110,9 @@ func securityHeaders(next http.Handler) http.Handler {
 
 // limitBody caps every body, also of routes huma does not serve; huma's
 // own per-operation limit answers 413 first for the API's routes.
-func limitBody(limit int64, next http.Handler) http.Handler {
+func limitBody(fallback int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := bodyLimit(r.Method+" "+r.URL.Path, fallback)
 		if r.ContentLength > limit {
 			writeProblem(w, newProblem(http.StatusRequestEntityTooLarge, "too_large", "the request body is too large", ""))
 			return

@@ -40,9 +40,35 @@ func (s *Server) routes() {
 	registerStatus(s, endpoint{http.MethodPost, "/v1/decisions", "decide", "May a purpose be used for this person now?", privet.ScopeConsentRead}, http.StatusOK, s.decide)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/decisions/batch", "decide-batch", "Decide one purpose for up to 100,000 subjects", privet.ScopeConsentRead}, http.StatusOK, s.decideBatch)
 
+	// Channels: one-click email unsubscribe (RFC 8058) and SMS keywords.
+	registerStatus(s, endpoint{http.MethodPost, "/v1/unsubscribe/links", "create-unsubscribe-link", "Sign a one-click unsubscribe link and its email headers", privet.ScopeConsentWrite}, http.StatusOK, s.unsubscribeLink)
+	registerStatus(s, endpoint{http.MethodGet, "/u/{token}", "unsubscribe-page", "A page with a button that unsubscribes; changes nothing", public}, http.StatusOK, s.unsubscribePage)
+	registerStatus(s, endpoint{http.MethodPost, "/u/{token}", "unsubscribe", "One-click unsubscribe (RFC 8058): records the withdrawal", public}, http.StatusOK, s.unsubscribeClick)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/sms/inbound", "sms-inbound", "Act on an inbound text message: STOP, START and their synonyms", privet.ScopeConsentWrite}, http.StatusOK, s.smsInbound)
+	// Consent receipts (Kantara Consent Receipt v1.1, signed with the tenant's key).
+	register(s, endpoint{http.MethodGet, "/v1/consents/{id}/receipt", "get-consent-receipt", "The signed receipt of a given or withdrawn consent", privet.ScopeConsentRead}, s.consentReceipt)
+
+	// Cookie banner and GPC: public, the choices endpoint rate-limited per client network.
+	banner := newBannerRoutes(s)
+	s.mux.HandleFunc("GET /banner.js", banner.script)
+	s.mux.HandleFunc("GET /.well-known/gpc.json", banner.gpc)
+	s.mux.HandleFunc("OPTIONS /v1/public/consents", banner.preflight)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/public/consents", "record-banner-consent", "Record a visitor's cookie banner choice", public}, http.StatusNoContent, banner.record)
+
 	register(s, endpoint{http.MethodGet, "/v1/audit/events", "list-audit-events", "Query the audit log by subject, actor, action and time", privet.ScopeAuditRead}, s.auditEvents)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/audit/verify", "verify-audit", "Verify the audit log's hash chain and signed checkpoints", privet.ScopeAuditRead}, http.StatusOK, s.auditVerify)
 	register(s, endpoint{http.MethodPost, "/v1/audit/checkpoints", "create-audit-checkpoint", "Sign the audit log's head now", privet.ScopeAdmin}, s.auditCheckpoint)
+}
+
+// largeBodies lists the routes whose bodies may exceed the configured limit,
+// with their own limit: a batch decision carries up to 100,000 subject ids.
+var largeBodies = map[string]int64{
+	"POST /v1/decisions/batch": 8 << 20,
+}
+
+// bodyLimit is the body limit of a route.
+func bodyLimit(route string, fallback int64) int64 {
+	return max(largeBodies[route], fallback)
 }
 
 // anyKey marks an operation any valid API key of the tenant may call.
@@ -83,7 +109,7 @@ func registerStatus[I, O any](s *Server, e endpoint, status int, h func(context.
 		Method:       e.Method,
 		Path:         e.Path,
 		Summary:      e.Summary,
-		MaxBodyBytes: s.cfg.MaxBodyBytes,
+		MaxBodyBytes: bodyLimit(e.Method+" "+e.Path, s.cfg.MaxBodyBytes),
 		Metadata:     map[string]any{scopeMetadata: e.Scope},
 		Errors:       []int{http.StatusBadRequest, http.StatusUnprocessableEntity},
 	}

@@ -61,6 +61,8 @@ type Server struct {
 	api     huma.API
 	metrics *metrics
 	handler http.Handler
+	// public rate-limits the routes anyone may call, per client network.
+	public *rateLimiter
 }
 
 // New builds the server and registers every route.
@@ -85,7 +87,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: m}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: m,
+		public: newRateLimiter(cfg.Clock, publicConsentPerSecond, publicConsentBurst, publicConsentClients)}
 	s.api = humago.New(s.mux, humaConfig(cfg.Version))
 	s.api.UseMiddleware(s.authenticate)
 	s.routes()

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
@@ -41,6 +42,15 @@ func objectFixtures() map[string]fixture {
 		"POST /v1/subjects/{id}/reactivate": subject,
 		"POST /v1/subjects/{id}/touch":      subject,
 		"GET /v1/subjects/{id}/consents":    subject,
+		"GET /v1/consents/{id}/receipt": func(t *testing.T, e *env) string {
+			body := `{"subject_id":"` + subject(t, e) + `","purpose":"marketing.communications.email","state":"given","source":"api"}`
+			w := e.do(t, http.MethodPost, "/v1/consents", e.adminA, body)
+			var ev privet.ConsentEvent
+			if err := json.Unmarshal(w.Body.Bytes(), &ev); err != nil || w.Code != http.StatusCreated {
+				t.Fatalf("record consent: %d %s", w.Code, w.Body)
+			}
+			return ev.ID
+		},
 		"DELETE /v1/keys/{id}": func(t *testing.T, e *env) string {
 			k, _, err := e.tenancy.CreateAPIKey(context.Background(), tenancy.Operator(), e.tenantA, "victim", []privet.Scope{privet.ScopeAuditRead})
 			if err != nil {

@@ -63,6 +63,17 @@ func (t *tx) ConsentEvents(ctx context.Context, tenantID string, q privet.Consen
 		WHERE tenant_id = ? AND visitor = ? AND seq > ? ORDER BY seq LIMIT ?`, tenantID, q.Visitor, q.AfterSeq, pageLimit(q.Limit))
 }
 
+func (t *tx) ConsentEvent(ctx context.Context, tenantID, id string) (*privet.ConsentEvent, error) {
+	evs, err := t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events WHERE tenant_id = ? AND id = ?`, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(evs) == 0 {
+		return nil, notFound("consent event")
+	}
+	return evs[0], nil
+}
+
 func (t *tx) ConsentEventsAfter(ctx context.Context, afterSeq int64, limit int) ([]*privet.ConsentEvent, error) {
 	if limit <= 0 || limit > 10000 {
 		limit = 10000

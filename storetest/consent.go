@@ -59,6 +59,17 @@ func testConsentLedger(t *testing.T, open OpenFunc) {
 		!g.Time.Equal(first.Time) || g.TenantID != tn.ID || g.Visitor != nil {
 		t.Fatalf("round trip changed the event: %+v", g)
 	}
+	// One event by id, and only in its own tenant.
+	view(t, st, func(tx privet.Tx) error {
+		if e, err := tx.ConsentEvent(ctx, tn.ID, second.ID); err != nil || e.Seq != second.Seq || e.State != privet.StateWithdrawn {
+			t.Errorf("ConsentEvent = %+v, %v", e, err)
+		}
+		_, err := tx.ConsentEvent(ctx, other.ID, second.ID)
+		wantCode(t, err, privet.ENOTFOUND)
+		_, err = tx.ConsentEvent(ctx, tn.ID, "con_missing")
+		wantCode(t, err, privet.ENOTFOUND)
+		return nil
+	})
 	if v := consentEvents(t, st, tn.ID, privet.ConsentQuery{Visitor: visitor}); len(v) != 1 || v[0].ID != anon.ID || v[0].SubjectID != "" {
 		t.Fatalf("visitor events = %v", v)
 	}

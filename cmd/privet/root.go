@@ -110,6 +110,7 @@ func (a *app) rootCommand(lookupEnv func(string) (string, bool)) *cobra.Command 
 		a.jobsCommand(),
 		a.versionCommand(),
 		a.loadCommand(),
+		a.consentCommand(),
 	)
 	return root
 }
