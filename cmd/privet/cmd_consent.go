@@ -12,6 +12,9 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/consent"
+	"github.com/privet-dev/privet/policy"
+	"github.com/privet-dev/privet/tenancy"
+	"github.com/privet-dev/privet/vault"
 )
 
 // maxReceiptFile bounds what verify-receipt reads: a receipt is a few KB.
@@ -19,7 +22,42 @@ const maxReceiptFile = 1 << 20
 
 func (a *app) consentCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "consent", Short: "Work with the consent ledger", Args: noArgs}
-	cmd.AddCommand(a.verifyReceiptCommand())
+	cmd.AddCommand(a.verifyReceiptCommand(), a.renewCommand())
+	return cmd
+}
+
+// renewCommand applies a policy change to the ledger: consents given for a
+// purpose the new version widens must be given again before it is used.
+func (a *app) renewCommand() *cobra.Command {
+	var tenantID string
+	cmd := &cobra.Command{
+		Use:   "renew OLD.yaml NEW.yaml",
+		Short: "Mark consents for purposes the new policy widens as needing renewal",
+		Long: "renew compares two versions of the policy. For every consent-based purpose the new version widens\n" +
+			"(new categories or recipients), consents given under the old version become needs-renewal, and\n" +
+			"decisions deny that purpose until the person consents again. Run it when the new version takes effect.",
+		Args: exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			old, err := policy.Load(args[0])
+			if err != nil {
+				return err
+			}
+			next, err := policy.Load(args[1])
+			if err != nil {
+				return err
+			}
+			return a.withMain(cmd, func(ctx context.Context, m *Main) error {
+				m.Consent.Policies = vault.StaticPolicy{Compiled: next}
+				n, err := m.Consent.Renew(ctx, tenancy.Operator(), tenantID, old, next)
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(a.out, "%d consents need renewal (widened purposes: %s)\n", n, strings.Join(policy.WidenedPurposes(old, next), ", "))
+				return err
+			})
+		},
+	}
+	tenantFlag(cmd, &tenantID)
 	return cmd
 }
 
