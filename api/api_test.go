@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,11 +15,7 @@ import (
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/api"
 	"github.com/privet-dev/privet/audit"
-	"github.com/privet-dev/privet/consent"
-	"github.com/privet-dev/privet/crypto"
-	"github.com/privet-dev/privet/examples"
-	"github.com/privet-dev/privet/policy"
-	"github.com/privet-dev/privet/sqlite"
+	"github.com/privet-dev/privet/privettest"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
 )
@@ -30,67 +25,37 @@ type env struct {
 	server  *api.Server
 	tenancy *tenancy.Service
 	vault   *vault.Service
-	logs    *bytes.Buffer
-	tenantA string
-	tenantB string
-	adminA  string // secret of an admin key of A
-	adminB  string // secret of an admin key of B
-	readerA string // secret of a vault:read key of A
+	// services are everything behind the server.
+	services *privettest.Services
+	logs     *bytes.Buffer
+	tenantA  string
+	tenantB  string
+	adminA   string // secret of an admin key of A
+	adminB   string // secret of an admin key of B
+	readerA  string // secret of a vault:read key of A
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, "cipo-cloud") }
+
+// newEnvWith serves the services of privettest over the example's policy.
+func newEnvWith(t *testing.T, example string) *env {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	store, err := sqlite.Open(ctx, filepath.Join(dir, "privet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := crypto.CreateMasterFile(filepath.Join(dir, "master.json")); err != nil {
-		t.Fatal(err)
-	}
-	master, err := crypto.OpenMasterFile(filepath.Join(dir, "master.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := sqlite.OpenKeyStore(ctx, filepath.Join(dir, "keys.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { keys.Close() })
-	if err := keys.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	demo, err := examples.FS.ReadFile("cipo-cloud/policy.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pol, err := policy.Parse("cipo-cloud/policy.yaml", demo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := &tenancy.Service{Store: store, Master: master}
-	vaultSvc := &vault.Service{Store: store, Keys: keys, Master: master, Policies: vault.StaticPolicy{Compiled: pol}}
-	auditSvc := &audit.Service{Store: store, Master: master, Clock: privet.SystemClock{}}
+	svc := privettest.New(t, example)
 	logs := &bytes.Buffer{}
 	srv, err := api.New(api.Config{
-		Store: store, Tenancy: svc, Vault: vaultSvc, Audit: auditSvc, Policy: pol,
-		Consent:      &consent.Service{Store: store, Master: master, Policies: vault.StaticPolicy{Compiled: pol}},
+		Store: svc.Store, Tenancy: svc.Tenancy, Vault: svc.Vault, Audit: svc.Audit, Consent: svc.Consent, Policy: svc.Policy,
 		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
-		ReadyCheck:   store.CheckSchema,
+		ReadyCheck:   svc.Store.(interface{ CheckSchema(context.Context) error }).CheckSchema,
 		MaxBodyBytes: 4096,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{server: srv, tenancy: svc, vault: vaultSvc, logs: logs}
+	e := &env{server: srv, tenancy: svc.Tenancy, vault: svc.Vault, services: svc, logs: logs}
 	e.tenantA, e.adminA = e.tenantWithKey(t, "A", privet.ScopeAdmin)
 	e.tenantB, e.adminB = e.tenantWithKey(t, "B", privet.ScopeAdmin)
-	_, e.readerA, err = svc.CreateAPIKey(ctx, tenancy.Operator(), e.tenantA, "reader", []privet.Scope{privet.ScopeVaultRead})
+	_, e.readerA, err = svc.Tenancy.CreateAPIKey(ctx, tenancy.Operator(), e.tenantA, "reader", []privet.Scope{privet.ScopeVaultRead})
 	if err != nil {
 		t.Fatal(err)
 	}

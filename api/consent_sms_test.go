@@ -3,19 +3,11 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/privet-dev/privet"
-	"github.com/privet-dev/privet/api"
-	"github.com/privet-dev/privet/audit"
 	"github.com/privet-dev/privet/consent"
-	"github.com/privet-dev/privet/crypto"
-	"github.com/privet-dev/privet/examples"
-	"github.com/privet-dev/privet/policy"
-	"github.com/privet-dev/privet/sqlite"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
 )
@@ -37,56 +29,14 @@ const (
 func newChannelEnv(t *testing.T) *channelEnv {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	store, err := sqlite.Open(ctx, filepath.Join(dir, "privet.db"))
+	base := newEnvWith(t, "pypeserver")
+	e := &channelEnv{env: base, consent: base.services.Consent}
+	var err error
+	_, e.writer, err = e.tenancy.CreateAPIKey(ctx, tenancy.Operator(), e.tenantA, "sms", []privet.Scope{privet.ScopeConsentWrite})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := crypto.CreateMasterFile(filepath.Join(dir, "master.json")); err != nil {
-		t.Fatal(err)
-	}
-	master, err := crypto.OpenMasterFile(filepath.Join(dir, "master.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := sqlite.OpenKeyStore(ctx, filepath.Join(dir, "keys.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { keys.Close() })
-	if err := keys.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	src, err := examples.FS.ReadFile("pypeserver/policy.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pol, err := policy.Parse("pypeserver/policy.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tenancySvc := &tenancy.Service{Store: store, Master: master}
-	vaultSvc := &vault.Service{Store: store, Keys: keys, Master: master, Policies: vault.StaticPolicy{Compiled: pol}}
-	consentSvc := &consent.Service{Store: store, Master: master, Policies: vault.StaticPolicy{Compiled: pol}}
-	srv, err := api.New(api.Config{
-		Store: store, Tenancy: tenancySvc, Vault: vaultSvc, Audit: &audit.Service{Store: store, Master: master, Clock: privet.SystemClock{}},
-		Policy: pol, Consent: consentSvc, Logger: slog.New(slog.DiscardHandler), MaxBodyBytes: 4096,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &channelEnv{env: &env{server: srv, tenancy: tenancySvc, vault: vaultSvc}, consent: consentSvc}
-	e.tenantA, e.adminA = e.tenantWithKey(t, "A", privet.ScopeAdmin)
-	e.tenantB, e.adminB = e.tenantWithKey(t, "B", privet.ScopeAdmin)
-	_, e.writer, err = tenancySvc.CreateAPIKey(ctx, tenancy.Operator(), e.tenantA, "sms", []privet.Scope{privet.ScopeConsentWrite})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, e.reader, err = tenancySvc.CreateAPIKey(ctx, tenancy.Operator(), e.tenantA, "reader", []privet.Scope{privet.ScopeConsentRead})
+	_, e.reader, err = e.tenancy.CreateAPIKey(ctx, tenancy.Operator(), e.tenantA, "reader", []privet.Scope{privet.ScopeConsentRead})
 	if err != nil {
 		t.Fatal(err)
 	}

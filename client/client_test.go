@@ -5,18 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/api"
-	"github.com/privet-dev/privet/audit"
 	"github.com/privet-dev/privet/client"
-	"github.com/privet-dev/privet/consent"
-	"github.com/privet-dev/privet/crypto"
-	"github.com/privet-dev/privet/examples"
-	"github.com/privet-dev/privet/policy"
-	"github.com/privet-dev/privet/sqlite"
+	"github.com/privet-dev/privet/privettest"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
 )
@@ -34,45 +28,9 @@ type server struct {
 func newServer(t *testing.T, subjects int) *server {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	store, err := sqlite.Open(ctx, filepath.Join(dir, "privet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := crypto.CreateMasterFile(filepath.Join(dir, "master.json")); err != nil {
-		t.Fatal(err)
-	}
-	master, err := crypto.OpenMasterFile(filepath.Join(dir, "master.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := sqlite.OpenKeyStore(ctx, filepath.Join(dir, "keys.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { keys.Close() })
-	if err := keys.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	src, err := examples.FS.ReadFile("cipo-cloud/policy.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pol, err := policy.Parse("cipo-cloud/policy.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ten := &tenancy.Service{Store: store, Master: master}
-	vlt := &vault.Service{Store: store, Keys: keys, Master: master, Policies: vault.StaticPolicy{Compiled: pol}}
-	srv, err := api.New(api.Config{
-		Store: store, Tenancy: ten, Vault: vlt, Policy: pol,
-		Audit:   &audit.Service{Store: store, Master: master, Clock: privet.SystemClock{}},
-		Consent: &consent.Service{Store: store, Master: master, Policies: vault.StaticPolicy{Compiled: pol}},
-	})
+	svc := privettest.New(t, "cipo-cloud")
+	ten, vlt := svc.Tenancy, svc.Vault
+	srv, err := api.New(api.Config{Store: svc.Store, Tenancy: ten, Vault: vlt, Audit: svc.Audit, Consent: svc.Consent, Policy: svc.Policy})
 	if err != nil {
 		t.Fatal(err)
 	}
