@@ -4,10 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"path"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -15,6 +11,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/internal/migration"
 )
 
 //go:embed migrations/*.sql
@@ -23,56 +20,16 @@ var dataMigrations embed.FS
 //go:embed keymigrations/*.sql
 var keyMigrations embed.FS
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// loadMigrations reads NNNN_name.sql files and insists on versions 1..n
-// without gaps, so a missing file fails loudly instead of being skipped.
-func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
-	entries, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
-			return nil, fmt.Errorf("postgres: bad migration file name %q", e.Name())
-		}
-		b, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		if v != len(out)+1 {
-			return nil, fmt.Errorf("postgres: migration %q out of sequence", e.Name())
-		}
-		out = append(out, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	return out, nil
-}
-
-func mustLoad(fsys fs.FS, dir string) []migration {
-	ms, err := loadMigrations(fsys, dir)
-	if err != nil {
-		panic(err) // embedded files: a bad one is a build defect
-	}
-	return ms
-}
-
 var (
-	dataSchema = mustLoad(dataMigrations, "migrations")
-	keySchema  = mustLoad(keyMigrations, "keymigrations")
+	dataSchema = migration.MustLoad(dataMigrations, "migrations")
+	keySchema  = migration.MustLoad(keyMigrations, "keymigrations")
 )
 
 // applyMigrations applies each pending migration in its own transaction. The
 // transaction records the version first: when several servers migrate at
 // once, the others wait on that row and then skip the version, with no
 // advisory lock (which distributed engines lack).
-func applyMigrations(ctx context.Context, pool *pgxpool.Pool, ms []migration) error {
+func applyMigrations(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration) error {
 	if _, err := pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil && !isCreateRace(err) {
 		return unavailable("create schema_migrations", err)
@@ -85,23 +42,23 @@ func applyMigrations(ctx context.Context, pool *pgxpool.Pool, ms []migration) er
 	return nil
 }
 
-func applyMigration(ctx context.Context, pool *pgxpool.Pool, m migration) error {
+func applyMigration(ctx context.Context, pool *pgxpool.Pool, m migration.Migration) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING`, m.version, m.name)
+		tag, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING`, m.Version, m.Name)
 		if err != nil {
 			return unavailable("record migration", err)
 		}
 		if tag.RowsAffected() == 0 {
 			return nil // applied already
 		}
-		if _, err := tx.Exec(ctx, m.sql); err != nil {
-			return fmt.Errorf("postgres: migration %s: %w", m.name, err)
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			return fmt.Errorf("postgres: migration %s: %w", m.Name, err)
 		}
 		return nil
 	})
 }
 
-func checkVersion(ctx context.Context, pool *pgxpool.Pool, ms []migration) error {
+func checkVersion(ctx context.Context, pool *pgxpool.Pool, ms []migration.Migration) error {
 	var exists bool
 	if err := pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
 		return unavailable("read schema", err)

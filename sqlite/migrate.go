@@ -5,16 +5,13 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"path"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/internal/migration"
 )
 
 //go:embed migrations/*.sql
@@ -23,55 +20,15 @@ var dataMigrations embed.FS
 //go:embed keymigrations/*.sql
 var keyMigrations embed.FS
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// loadMigrations reads NNNN_name.sql files and insists on versions 1..n
-// without gaps, so a missing file fails loudly instead of being skipped.
-func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
-	entries, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
-			return nil, fmt.Errorf("sqlite: bad migration file name %q", e.Name())
-		}
-		b, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		if v != len(out)+1 {
-			return nil, fmt.Errorf("sqlite: migration %q out of sequence", e.Name())
-		}
-		out = append(out, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	return out, nil
-}
-
-func mustLoad(fsys fs.FS, dir string) []migration {
-	ms, err := loadMigrations(fsys, dir)
-	if err != nil {
-		panic(err) // embedded files: a bad one is a build defect
-	}
-	return ms
-}
-
 var (
-	dataSchema = mustLoad(dataMigrations, "migrations")
-	keySchema  = mustLoad(keyMigrations, "keymigrations")
+	dataSchema = migration.MustLoad(dataMigrations, "migrations")
+	keySchema  = migration.MustLoad(keyMigrations, "keymigrations")
 )
 
 // applyMigrations applies each pending migration in its own transaction,
 // recording it in schema_migrations. db must be the writer, whose BEGIN is
 // IMMEDIATE, so two processes migrating one file take turns.
-func applyMigrations(ctx context.Context, db *sql.DB, ms []migration) error {
+func applyMigrations(ctx context.Context, db *sql.DB, ms []migration.Migration) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`); err != nil {
 		return unavailable("create schema_migrations", err)
@@ -84,25 +41,25 @@ func applyMigrations(ctx context.Context, db *sql.DB, ms []migration) error {
 	return nil
 }
 
-func applyMigration(ctx context.Context, db *sql.DB, m migration) error {
+func applyMigration(ctx context.Context, db *sql.DB, m migration.Migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return unavailable("begin migration", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	var done int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&done); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&done); err != nil {
 		return unavailable("read schema_migrations", err)
 	}
 	if done > 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return fmt.Errorf("sqlite: migration %s: %w", m.name, err)
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return fmt.Errorf("sqlite: migration %s: %w", m.Name, err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-		m.version, m.name, time.Now().UnixNano()); err != nil {
-		return fmt.Errorf("sqlite: record migration %s: %w", m.name, err)
+		m.Version, m.Name, time.Now().UnixNano()); err != nil {
+		return fmt.Errorf("sqlite: record migration %s: %w", m.Name, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return unavailable("commit migration", err)
@@ -126,7 +83,7 @@ func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
 	return v, nil
 }
 
-func checkVersion(ctx context.Context, db *sql.DB, ms []migration) error {
+func checkVersion(ctx context.Context, db *sql.DB, ms []migration.Migration) error {
 	have, err := schemaVersion(ctx, db)
 	if err != nil {
 		return err
