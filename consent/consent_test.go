@@ -362,6 +362,12 @@ func TestVisitorJoinsSubject(t *testing.T) {
 	if d := e.decide(t, e.svc, consent.DecideInput{Party: visitor, Purpose: targeted, Jurisdiction: "US-NY"}); !d.Allowed {
 		t.Fatalf("visitor in a place without GPC law: %+v", d)
 	}
+	// A policy may honour GPC everywhere.
+	e.pol.Policy.HonourGPC = true
+	if d := e.decide(t, e.svc, consent.DecideInput{Party: visitor, Purpose: targeted, Jurisdiction: "US-NY"}); d.Allowed || d.Reason != consent.ReasonGPC {
+		t.Fatalf("visitor in a place without GPC law, policy honouring it everywhere: %+v", d)
+	}
+	e.pol.Policy.HonourGPC = false
 	sub := e.subject(t, "US-CA", "adult", privet.StatusActive)
 	if d := e.decide(t, e.svc, consent.DecideInput{Party: consent.Party{SubjectID: sub}, Purpose: targeted}); !d.Allowed {
 		t.Fatalf("subject before the link: %+v", d)

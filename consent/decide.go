@@ -168,8 +168,9 @@ type placeRules struct {
 
 func rulesFor(pol *policy.Compiled, pu *policy.Purpose, place string) placeRules {
 	r := placeRules{basis: pol.Basis(pu.Key, place), mechanism: pol.Mechanism(pu.Key, place), consentAge: consentAge(pol, place)}
-	if law := pol.Law(place); law != nil {
-		r.honourGPC = law.HonourGPC
+	r.honourGPC = pol.Policy.HonourGPC
+	if law := pol.Law(place); law != nil && law.HonourGPC {
+		r.honourGPC = true
 	}
 	if period, err := deadline.ParsePeriod(pu.Renewal); err == nil {
 		r.renewal = period

@@ -42,11 +42,15 @@ type Policy struct {
 	// "10bd", "1m"). Where the law is stricter, the law applies.
 	ResponseTimes map[string]string `yaml:"response_times,omitempty" json:"response_times,omitempty"`
 	Cookies       []Cookie          `yaml:"cookies,omitempty" json:"cookies,omitempty"`
+	// HonourGPC honours Global Privacy Control signals everywhere, not only
+	// where the law requires it (US-CA, US-CO, US-CT): a GPC signal then stops
+	// sale, sharing and targeted advertising for anyone who sends it.
+	HonourGPC bool `yaml:"honour_gpc,omitempty" json:"honour_gpc,omitempty"`
 	// Storage lists where data is stored.
 	Storage []StorageLocation `yaml:"storage" json:"storage"`
 	// Complaints says how the service answers complaints.
 	Complaints *Complaints `yaml:"complaints,omitempty" json:"complaints,omitempty"`
-	// Notices lists how people are told of changes and incidents.
+	// Changes says how people are told of material changes.
 	Changes *Changes `yaml:"changes,omitempty" json:"changes,omitempty"`
 }
 
