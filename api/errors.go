@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -209,6 +210,11 @@ func fieldOf(location string) string {
 func logInternal(ctx huma.Context, err error) {
 	info := requestInfoFrom(ctx.Context())
 	if info == nil || err == nil {
+		return
+	}
+	if errors.Is(err, context.Canceled) && ctx.Context().Err() != nil {
+		// The client went away mid-request: nothing for an operator to fix.
+		info.logger.LogAttrs(ctx.Context(), slog.LevelInfo, "client went away", slog.String("request_id", info.ID))
 		return
 	}
 	info.logger.LogAttrs(ctx.Context(), slog.LevelError, "internal error",
