@@ -35,7 +35,7 @@ func Baseline(ctx context.Context, opt Options) (Result, error) {
 	defer client.CloseIdleConnections()
 	url := "http://" + ln.Addr().String() + "/"
 	get := func(ctx context.Context, _, _ int) (int, error) {
-		return send(ctx, client, http.MethodGet, url, "", nil)
+		return send(ctx, client, http.MethodGet, url, "", nil, nil)
 	}
 	return phase(ctx, "baseline", opt, http.StatusOK, get), nil
 }

@@ -111,7 +111,8 @@ func newClient(opt Options) *http.Client {
 }
 
 // Run creates subjects (five fields, two identities each) for one phase,
-// then looks them up by email for the next, and returns both results.
+// looks them up by email for the next, then records consents for them and
+// asks for decisions, and returns the four results.
 // BaseURL must point at a loopback address: a load generator aimed at
 // someone else's server by mistake is a denial of service.
 func Run(ctx context.Context, opt Options) ([]Result, error) {
@@ -125,8 +126,12 @@ func Run(ctx context.Context, opt Options) ([]Result, error) {
 	client := newClient(opt)
 	run := fmt.Sprintf("%x", time.Now().UnixNano())
 
-	var created []string // emails, for the read phase
-	var mu sync.Mutex
+	// The subjects made, for the later phases.
+	var (
+		created []string // emails
+		ids     []string // subject ids
+		mu      sync.Mutex
+	)
 	create := func(ctx context.Context, worker, i int) (int, error) {
 		email := fmt.Sprintf("load-%s-%d-%d@example.com", run, worker, i)
 		body := map[string]any{
@@ -145,10 +150,11 @@ func Run(ctx context.Context, opt Options) ([]Result, error) {
 				{"name": "address", "category": "user.contact.address", "value": "Example Street 1, Berlin"},
 			},
 		}
-		status, err := send(ctx, client, http.MethodPost, opt.BaseURL+"/v1/subjects", opt.APIKey, body)
+		var made struct{ ID string }
+		status, err := send(ctx, client, http.MethodPost, opt.BaseURL+"/v1/subjects", opt.APIKey, body, &made)
 		if err == nil && status == http.StatusCreated {
 			mu.Lock()
-			created = append(created, email)
+			created, ids = append(created, email), append(ids, made.ID)
 			mu.Unlock()
 		}
 		return status, err
@@ -161,19 +167,37 @@ func Run(ctx context.Context, opt Options) ([]Result, error) {
 	get := func(ctx context.Context, worker, i int) (int, error) {
 		email := created[(worker*7919+i)%len(created)]
 		return send(ctx, client, http.MethodPost, opt.BaseURL+"/v1/subjects/lookup", opt.APIKey,
-			map[string]any{"type": "email", "value": email, "purpose": opt.Purpose})
+			map[string]any{"type": "email", "value": email, "purpose": opt.Purpose}, nil)
 	}
 	getOpt := opt
 	if opt.GetDuration > 0 {
 		getOpt.Duration = opt.GetDuration
 	}
 	res = append(res, phase(ctx, "get", getOpt, http.StatusOK, get))
+
+	// Consent writes (durable, audited) and decisions (from memory) for an
+	// opt-in purpose of the people just made.
+	const purpose = "marketing.communications.email"
+	record := func(ctx context.Context, worker, i int) (int, error) {
+		id := ids[(worker*7919+i)%len(ids)]
+		state := []string{"given", "withdrawn"}[i%2]
+		return send(ctx, client, http.MethodPost, opt.BaseURL+"/v1/consents", opt.APIKey,
+			map[string]any{"subject_id": id, "purpose": purpose, "state": state, "source": "api"}, nil)
+	}
+	res = append(res, phase(ctx, "consent", opt, http.StatusCreated, record))
+	decide := func(ctx context.Context, worker, i int) (int, error) {
+		id := ids[(worker*7919+i)%len(ids)]
+		return send(ctx, client, http.MethodPost, opt.BaseURL+"/v1/decisions", opt.APIKey,
+			map[string]any{"subject_id": id, "purpose": purpose}, nil)
+	}
+	res = append(res, phase(ctx, "decide", opt, http.StatusOK, decide))
 	return res, nil
 }
 
-// send makes one request (a JSON body when body is not nil) and drains the
-// response so the connection is reused.
-func send(ctx context.Context, client *http.Client, method, url, key string, body any) (int, error) {
+// send makes one request (a JSON body when body is not nil), decodes a
+// successful answer into out when out is not nil, and drains the response so
+// the connection is reused.
+func send(ctx context.Context, client *http.Client, method, url, key string, body, out any) (int, error) {
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -199,6 +223,11 @@ func send(ctx context.Context, client *http.Client, method, url, key string, bod
 	defer resp.Body.Close()
 	if resp.StatusCode >= 400 {
 		return resp.StatusCode, readProblem(resp.Body)
+	}
+	if out != nil {
+		if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(out); err != nil {
+			return resp.StatusCode, fmt.Errorf("decode the answer: %w", err)
+		}
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, nil

@@ -20,9 +20,10 @@ func (a *app) loadCommand() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "load",
-		Short: "Load a running server on a loopback address: creates, then gets by email (--baseline: a bare net/http handler too)",
+		Short: "Load a running server on a loopback address: creates, gets by email, consent writes, decisions (--baseline: a bare net/http handler too)",
 		Long: `Load creates subjects (five fields, two identities each) from --clients
-concurrent clients, then looks them up by email, and prints one line per
+concurrent clients, then looks them up by email, records consents for them
+and asks for decisions (marketing email), and prints one line per
 phase with requests/s, p50, p99 and errors. Each phase stops after --duration
 or --requests, whichever comes first. --baseline also loads a bare net/http
 handler in this process, the ceiling to compare against; alone, it needs no

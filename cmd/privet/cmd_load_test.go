@@ -62,7 +62,7 @@ func TestLoadCommand(t *testing.T) {
 	for _, r := range got.Results {
 		phases[r.Phase] = r
 	}
-	for _, name := range []string{"create", "get", "baseline"} {
+	for _, name := range []string{"create", "get", "consent", "decide", "baseline"} {
 		r, ok := phases[name]
 		switch {
 		case !ok:
