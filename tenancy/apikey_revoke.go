@@ -19,5 +19,6 @@ func (s *Service) RevokeAPIKey(ctx context.Context, actor privet.Actor, tenantID
 	if err != nil {
 		return fmt.Errorf("tenancy: revoke key: %w", err)
 	}
+	s.keys.drop(id)
 	return nil
 }

@@ -16,10 +16,15 @@ var errUnauthorized = privet.Errorf(privet.EUNAUTHORIZED, "invalid or revoked AP
 
 // Authenticate finds the key whose secret is given. EUNAUTHORIZED for an
 // empty, unknown or revoked secret. The work is the same whatever the secret:
-// it is always hashed and always looked up, so timing does not tell a
-// malformed secret from an unknown one.
+// it is always hashed and looked up (in the store, or for a key used in the
+// last seconds, in memory), so timing does not tell a malformed secret from
+// an unknown one.
 func (s *Service) Authenticate(ctx context.Context, secret string) (*privet.APIKey, error) {
 	hash := crypto.HashAPIKey(secret)
+	now := s.clock().Now()
+	if k := s.keys.get(hash, now); k != nil && secret != "" {
+		return k, nil
+	}
 	var k *privet.APIKey
 	err := s.Store.View(ctx, func(tx privet.Tx) error {
 		var err error
@@ -34,5 +39,6 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*privet.APIK
 	case secret == "" || k.RevokedAt != nil:
 		return nil, errUnauthorized
 	}
+	s.keys.put(hash, k, now)
 	return k, nil
 }

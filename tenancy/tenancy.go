@@ -22,6 +22,8 @@ type Service struct {
 	Store  privet.Store
 	Master SigningKeyMaker
 	Clock  privet.Clock
+
+	keys keyCache
 }
 
 // Operator returns the actor of the command line, run by whoever operates

@@ -188,3 +188,46 @@ func TestAuthenticateRejects(t *testing.T) {
 		}
 	}
 }
+
+// A key revoked by another server (straight in the shared store) stops
+// authenticating here once the cached answer expires; one revoked through
+// this service stops at once.
+func TestRevocationReachesTheKeyCache(t *testing.T) {
+	svc, clock := newService(t)
+	ctx := context.Background()
+	ten, err := svc.CreateTenant(ctx, "Acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, secret1, err := svc.CreateAPIKey(ctx, tenancy.Operator(), ten.ID, "one", []privet.Scope{privet.ScopeVaultRead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	here, secret2, err := svc.CreateAPIKey(ctx, tenancy.Operator(), ten.ID, "two", []privet.Scope{privet.ScopeVaultRead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{secret1, secret2} {
+		if _, err := svc.Authenticate(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := svc.Store.Update(ctx, func(tx privet.Tx) error {
+		return tx.RevokeAPIKey(ctx, ten.ID, elsewhere.ID, clock.Now())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(ctx, secret1); err != nil {
+		t.Fatalf("within the cache bound: %v", err)
+	}
+	clock.Advance(6 * time.Second)
+	if _, err := svc.Authenticate(ctx, secret1); privet.ErrorCode(err) != privet.EUNAUTHORIZED {
+		t.Fatalf("after the cache bound: %v, want unauthorized", err)
+	}
+	if err := svc.RevokeAPIKey(ctx, tenancy.Operator(), ten.ID, here.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(ctx, secret2); privet.ErrorCode(err) != privet.EUNAUTHORIZED {
+		t.Fatalf("revoked here: %v, want unauthorized at once", err)
+	}
+}
