@@ -41,6 +41,8 @@ type choice struct {
 	seq      int64
 	at       time.Time
 	guardian bool
+	// version is the hash of the policy the choice was made under.
+	version string
 }
 
 // profile is a subject's attributes as last read from the store.
@@ -107,7 +109,7 @@ func (p *party) apply(e *privet.ConsentEvent) {
 	if c, ok := p.choices[e.Purpose]; ok && c.seq >= e.Seq {
 		return
 	}
-	p.choices[e.Purpose] = choice{state: e.State, seq: e.Seq, at: e.Time, guardian: e.Guardian}
+	p.choices[e.Purpose] = choice{state: e.State, seq: e.Seq, at: e.Time, guardian: e.Guardian, version: e.PolicyVersion}
 }
 
 // merge joins a visitor's history into a subject's: per purpose the later

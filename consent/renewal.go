@@ -70,7 +70,8 @@ func (s *Service) renewalEvents(tenantID string, purposes []string, version stri
 	var out []*privet.ConsentEvent
 	add := func(p *party, subjectID string, visitor []byte) {
 		for _, purpose := range purposes {
-			if c, ok := p.choices[purpose]; ok && c.state == privet.StateGiven {
+			// A consent given under the new version already covers it.
+			if c, ok := p.choices[purpose]; ok && c.state == privet.StateGiven && c.version != version {
 				out = append(out, &privet.ConsentEvent{
 					ID: privet.NewID(privet.PrefixConsent), TenantID: tenantID, SubjectID: subjectID, Visitor: visitor,
 					Purpose: purpose, State: privet.StateNeedsRenewal, Source: privet.SourceAdmin, PolicyVersion: version,

@@ -89,6 +89,15 @@ func TestRenew(t *testing.T) {
 	if ev.PolicyVersion != widened.Hash {
 		t.Fatalf("renewed consent names policy %s, want the new one", ev.PolicyVersion)
 	}
+
+	// Applying the same change again marks nothing: the one consent left
+	// given was given under the new version.
+	if n, err := e.svc.Renew(ctx, privet.Actor{Type: privet.ActorAdmin, ID: "cli"}, e.tenant, old, widened); err != nil || n != 0 {
+		t.Fatalf("second Renew = %d, %v; want 0", n, err)
+	}
+	if d := e.decide(t, e.svc, consent.DecideInput{Party: consent.Party{SubjectID: gave}, Purpose: email}); !d.Allowed {
+		t.Fatalf("a second Renew took back a consent given under the new policy: %+v", d)
+	}
 }
 
 func TestRenewNothingWidened(t *testing.T) {
