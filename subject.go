@@ -135,3 +135,9 @@ type DataKeyStore interface {
 	CountDataKeys(ctx context.Context) (map[uint32]int64, error)
 	Close() error
 }
+
+// IdentityConflict is the error of an identity that already belongs to
+// another subject of the tenant. It names the identity type, never the value.
+func IdentityConflict(typ IdentityType) *Error {
+	return &Error{Code: ECONFLICT, Field: "identities." + string(typ), Message: string(typ) + " identity already belongs to a subject"}
+}

@@ -111,12 +111,5 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("postgres: river migrator: %w", err)
 	}
-	res, err := m.Validate(ctx, nil)
-	if err != nil {
-		return unavailable("validate job schema", err)
-	}
-	if !res.OK {
-		return privet.Errorf(privet.EUNAVAILABLE, "job tables are not up to date: run privet migrate")
-	}
-	return nil
+	return migration.CheckJobs(ctx, m)
 }

@@ -45,7 +45,7 @@ func (t *tx) CreateSubject(ctx context.Context, s *privet.Subject) error {
 			case i == 0 && isForeignKey(err):
 				return notFound("tenant")
 			case id >= 0 && id < len(s.Identities) && isUniqueOn(err, identityConstraint):
-				return identityConflict(s.Identities[id].Type)
+				return privet.IdentityConflict(s.Identities[id].Type)
 			}
 			return dbError("create subject", err)
 		}
@@ -171,7 +171,7 @@ func (t *tx) AddIdentity(ctx context.Context, tenantID, subjectID string, id pri
 		_, err := q.Exec(ctx, insertIdentitySQL, tenantID, subjectID, string(id.Type), id.Index, id.Sealed)
 		switch {
 		case isUniqueOn(err, identityConstraint):
-			return identityConflict(id.Type)
+			return privet.IdentityConflict(id.Type)
 		case isForeignKey(err):
 			return notFound("subject")
 		}

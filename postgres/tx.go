@@ -116,10 +116,6 @@ func notFound(what string) error {
 	return fmt.Errorf("%s: %w", what, privet.ErrNotFound)
 }
 
-func identityConflict(typ privet.IdentityType) error {
-	return &privet.Error{Code: privet.ECONFLICT, Field: "identities." + string(typ), Message: string(typ) + " identity already belongs to a subject"}
-}
-
 // The zero time is stored as NULL; times come back in UTC.
 
 func ts(t time.Time) any {

@@ -40,7 +40,7 @@ func (t *tx) insertIdentity(ctx context.Context, tenantID, subjectID string, id 
 		tenantID, subjectID, string(id.Type), id.Index, id.Sealed)
 	switch {
 	case isUnique(err):
-		return identityConflict(id.Type)
+		return privet.IdentityConflict(id.Type)
 	case isForeignKey(err):
 		return notFound("subject")
 	}

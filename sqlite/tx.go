@@ -115,10 +115,6 @@ func notFound(what string) error {
 	return fmt.Errorf("%s: %w", what, privet.ErrNotFound)
 }
 
-func identityConflict(typ privet.IdentityType) error {
-	return &privet.Error{Code: privet.ECONFLICT, Field: "identities." + string(typ), Message: string(typ) + " identity already belongs to a subject"}
-}
-
 // Times are stored as unix nanoseconds in UTC; the zero time is NULL.
 
 func nanos(t time.Time) any {

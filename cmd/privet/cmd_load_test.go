@@ -21,6 +21,13 @@ func serveDemo(t *testing.T) (baseURL, key string) {
 		t.Fatalf("init: %d %s", code, errOut)
 	}
 	key = secretLine.FindStringSubmatch(out)[1]
+	return serveDir(t, dir), key
+}
+
+// serveDir runs a Main with the demo policy over an initialized data
+// directory on a free port until the test ends, and returns its base URL.
+func serveDir(t *testing.T, dir string) string {
+	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir, cfg.Listen = dir, "127.0.0.1:0"
 	m := NewMain(cfg, nil)
@@ -42,10 +49,10 @@ func serveDemo(t *testing.T) (baseURL, key string) {
 	select {
 	case <-m.Ready:
 	case err := <-done:
-		done <- nil
+		done <- nil // for the cleanup, which waits on it
 		t.Fatalf("Run ended early: %v", err)
 	}
-	return "http://" + m.Addr, key
+	return "http://" + m.Addr
 }
 
 func TestLoadCommand(t *testing.T) {

@@ -8,8 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/privet-dev/privet/config"
 )
 
 func noEnv(string) (string, bool) { return "", false }
@@ -79,31 +77,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("second init: exit %d, want 1", code)
 	}
 
-	cfg := config.Default()
-	cfg.DataDir, cfg.Listen = dir, "127.0.0.1:0"
-	m := NewMain(cfg, nil)
-	pol, err := loadPolicy("", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Policy = pol
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		m.Close()
-	})
-	select {
-	case <-m.Ready:
-	case err := <-done:
-		done <- nil // for the cleanup, which waits on it
-		t.Fatalf("Run ended early: %v", err)
-	}
-	base := "http://" + m.Addr
+	base := serveDir(t, dir)
 	if res, err := http.Get(base + "/readyz"); err != nil || res.StatusCode != 200 {
 		t.Fatalf("readyz: %v %v", res, err)
 	}

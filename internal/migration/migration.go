@@ -1,14 +1,19 @@
-// Package migration reads the numbered SQL migrations each store embeds.
-// Applying them is the store's business: the SQL and the locking differ
-// between engines, the file rules do not.
+// Package migration reads the numbered SQL migrations each store embeds and
+// checks River's job tables. Applying migrations is the store's business: the
+// SQL and the locking differ between engines, the file rules do not.
 package migration
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/privet-dev/privet"
 )
 
 // Migration is one NNNN_name.sql file.
@@ -51,4 +56,17 @@ func MustLoad(fsys fs.FS, dir string) []Migration {
 		panic(err)
 	}
 	return ms
+}
+
+// CheckJobs reports, with EUNAVAILABLE, a database whose River job tables
+// are behind this binary's River: the server must not start on them.
+func CheckJobs[TTx any](ctx context.Context, m *rivermigrate.Migrator[TTx]) error {
+	res, err := m.Validate(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("validate job schema: %w: %w", privet.Errorf(privet.EUNAVAILABLE, "database unavailable"), err)
+	}
+	if !res.OK {
+		return privet.Errorf(privet.EUNAVAILABLE, "job tables are not up to date: run privet migrate")
+	}
+	return nil
 }
