@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -31,6 +32,11 @@ type Config struct {
 	MaxBodyBytes  int64  // the largest request body accepted
 	SMTPURL       string // smtp://user:password@host:port for outgoing email; "" for none
 	PublicURL     string // the URL people reach privet at, for links in emails
+	MailFrom      string // the From address of the emails privet sends
+	// SMSWebhookURL receives text messages to send as signed JSON POSTs; ""
+	// for none. SMSWebhookSecret is the HMAC key that signs them.
+	SMSWebhookURL    string
+	SMSWebhookSecret string
 }
 
 // Default returns the configuration with every default filled in.
@@ -40,6 +46,7 @@ func Default() Config {
 		DataDir:      "./privet-data",
 		LogLevel:     "info",
 		MaxBodyBytes: 1 << 20,
+		MailFrom:     "privet@localhost",
 	}
 }
 
@@ -58,6 +65,9 @@ func (c *Config) RegisterFlags(fs *pflag.FlagSet) {
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted, in bytes")
 	fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "SMTP server for outgoing email (smtp://user:password@host:port)")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "URL people reach privet at, used in links in emails")
+	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "From address of the emails privet sends")
+	fs.StringVar(&c.SMSWebhookURL, "sms-webhook-url", c.SMSWebhookURL, "URL that receives text messages to send, as signed JSON POSTs; empty for none")
+	fs.StringVar(&c.SMSWebhookSecret, "sms-webhook-secret", c.SMSWebhookSecret, "secret that signs the SMS webhook's requests (HMAC-SHA256)")
 }
 
 // EnvName is the environment variable of a flag: PRIVET_ and the flag's name
@@ -160,6 +170,21 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("--public-url: must be an http:// or https:// URL")
 		}
 	}
+	if a, err := mail.ParseAddress(c.MailFrom); err != nil || a.Address == "" || strings.ContainsAny(c.MailFrom, "\r\n") {
+		return fmt.Errorf("--mail-from: must be an email address, optionally with a name (Privacy <privacy@example.com>)")
+	}
+	if c.SMSWebhookURL != "" {
+		u, err := url.Parse(c.SMSWebhookURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--sms-webhook-url: must be an http:// or https:// URL")
+		}
+		if len(c.SMSWebhookSecret) < minSMSSecret {
+			return fmt.Errorf("--sms-webhook-secret: must be at least %d characters when --sms-webhook-url is set", minSMSSecret)
+		}
+	}
+	if c.SMSWebhookSecret != "" && c.SMSWebhookURL == "" {
+		return fmt.Errorf("--sms-webhook-secret: set without --sms-webhook-url")
+	}
 	return nil
 }
 
@@ -192,6 +217,10 @@ func validateListen(addr string) error {
 	}
 	return nil
 }
+
+// minSMSSecret is the shortest webhook secret accepted: a shorter one could
+// be guessed, and whoever guesses it can forge messages to the receiver.
+const minSMSSecret = 16
 
 func isPostgresURL(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")

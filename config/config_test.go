@@ -37,6 +37,20 @@ func TestValidate(t *testing.T) {
 		{"smtp wrong scheme", func(c *config.Config) { c.SMTPURL = "http://mail" }, "--smtp-url"},
 		{"smtp ok", func(c *config.Config) { c.SMTPURL = "smtp://u:p@mail:587" }, ""},
 		{"public url relative", func(c *config.Config) { c.PublicURL = "/privacy" }, "--public-url"},
+		{"mail from with a name", func(c *config.Config) { c.MailFrom = "Privacy <privacy@example.com>" }, ""},
+		{"mail from not an address", func(c *config.Config) { c.MailFrom = "privacy team" }, "--mail-from"},
+		{"mail from empty", func(c *config.Config) { c.MailFrom = "" }, "--mail-from"},
+		{"sms webhook ok", func(c *config.Config) {
+			c.SMSWebhookURL, c.SMSWebhookSecret = "https://sms.example.com/send", "0123456789abcdef"
+		}, ""},
+		{"sms webhook not http", func(c *config.Config) {
+			c.SMSWebhookURL, c.SMSWebhookSecret = "ftp://sms", "0123456789abcdef"
+		}, "--sms-webhook-url"},
+		{"sms webhook without secret", func(c *config.Config) { c.SMSWebhookURL = "https://sms.example.com" }, "--sms-webhook-secret"},
+		{"sms webhook short secret", func(c *config.Config) {
+			c.SMSWebhookURL, c.SMSWebhookSecret = "https://sms.example.com", "short"
+		}, "--sms-webhook-secret"},
+		{"sms secret without url", func(c *config.Config) { c.SMSWebhookSecret = "0123456789abcdef" }, "--sms-webhook-secret"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,13 +113,15 @@ func TestRedactedMasksSecrets(t *testing.T) {
 	c.DatabaseURL = "postgres://privet:hunter2@db:5432/privet?sslmode=require&password=alsosecret"
 	c.KeysPath = "postgres://keys:swordfish@db/keys"
 	c.SMTPURL = "smtp://mailer:opensesame@mail:587"
+	c.SMSWebhookURL = "https://sms.example.com/send?token=tokensecret"
+	c.SMSWebhookSecret = "webhook-signing-secret"
 	out := c.String()
-	for _, secret := range []string{"hunter2", "alsosecret", "swordfish", "opensesame"} {
+	for _, secret := range []string{"hunter2", "alsosecret", "swordfish", "opensesame", "tokensecret", "webhook-signing-secret"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("Redacted() shows %q:\n%s", secret, out)
 		}
 	}
-	for _, kept := range []string{"privet:xxxxx@db:5432/privet", "mailer", "listen=127.0.0.1:8080"} {
+	for _, kept := range []string{"privet:xxxxx@db:5432/privet", "mailer", "listen=127.0.0.1:8080", "sms-webhook-secret=xxxxx", "sms.example.com/send", "mail-from=privet@localhost"} {
 		if !strings.Contains(out, kept) {
 			t.Errorf("Redacted() lost %q:\n%s", kept, out)
 		}

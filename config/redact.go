@@ -11,7 +11,7 @@ import (
 func (c Config) String() string { return c.Redacted() }
 
 // Redacted returns one "name=value" line per setting, with the passwords of
-// URLs (database, key store, SMTP) masked and their query strings, which
+// URLs (database, key store, SMTP, SMS webhook) and the webhook secret masked and their query strings, which
 // may carry credentials too, dropped.
 func (c Config) Redacted() string {
 	var b strings.Builder
@@ -28,10 +28,22 @@ func (c Config) Redacted() string {
 		{"max-body-bytes", fmt.Sprint(c.MaxBodyBytes)},
 		{"smtp-url", redactURL(c.SMTPURL)},
 		{"public-url", c.PublicURL},
+		{"mail-from", c.MailFrom},
+		{"sms-webhook-url", redactURL(c.SMSWebhookURL)},
+		{"sms-webhook-secret", redactSecret(c.SMSWebhookSecret)},
 	} {
 		fmt.Fprintf(&b, "%s=%s\n", kv.k, kv.v)
 	}
 	return b.String()
+}
+
+// redactSecret masks a secret whole; "" stays "" so the printout shows
+// whether one is set.
+func redactSecret(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "xxxxx"
 }
 
 // redactURL masks a URL's password and drops its query. Anything that does
