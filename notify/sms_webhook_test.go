@@ -275,3 +275,13 @@ func carriesSignature(header string, body []byte) bool {
 	h.Write(body)
 	return slices.Contains(sigs, hex.EncodeToString(h.Sum(nil)))
 }
+
+// The example in docs/notifications.md, so receivers written from the docs
+// and this code agree on the format.
+func TestSignKnownAnswer(t *testing.T) {
+	got := notify.Sign("example-secret-0123456789", time.Unix(1772357400, 0), []byte(`{"to":"+14155550100","text":"Your code is 482913"}`))
+	want := "t=1772357400,v1=723fd307359a38a3a4284e868d134506cbbebbdc736636bf83c063fe9381d5d3"
+	if got != want {
+		t.Fatalf("Sign = %s, want %s", got, want)
+	}
+}
