@@ -286,7 +286,7 @@ func textprotoKey(k string) string {
 // Error() (it stays reachable through errors.Unwrap for a debugger, and must
 // not be logged).
 type DeliveryError struct {
-	Stage     string // connect, sender, recipient, data, or send
+	Stage     string // connect, auth, sender, recipient, data, or send
 	Code      int    // the SMTP reply code, 0 if none
 	Enhanced  string // the enhanced status code (5.1.1), "" if none
 	Temporary bool   // worth retrying later (a 4xx reply, a timeout, a broken connection)
@@ -317,6 +317,11 @@ func deliveryError(ctx context.Context, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		// The connection was closed under go-mail: the context is the cause.
 		d.Stage, d.err = "send", errors.Join(ctxErr, err)
+		return d
+	}
+	if errors.Is(err, mail.ErrNoSupportedAuthDiscovered) {
+		// No mechanism safe on this connection: retrying will not help.
+		d.Stage, d.Temporary = "auth", false
 		return d
 	}
 	var se *mail.SendError

@@ -288,6 +288,10 @@ func TestSMTPNeverSendsAPasswordInTheClear(t *testing.T) {
 	if strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("error shows the password: %v", err)
 	}
+	var de *notify.DeliveryError
+	if !errors.As(err, &de) || de.Stage != "auth" || de.Temporary {
+		t.Errorf("Send = %#v, want a permanent failure at auth", err)
+	}
 	if n := srv.AuthAttempts(); n != 0 {
 		t.Errorf("%d AUTH PLAIN exchanges over a plain connection", n)
 	}

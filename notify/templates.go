@@ -140,6 +140,9 @@ func (t *Templates) Render(name, lang string, d Data) (Message, error) {
 		}
 	}
 	v := view{Data: d, lang: lang, cat: t.cat}
+	if strings.HasPrefix(name, "request_") && d.RequestType == "" {
+		return Message{}, privet.FieldError("request_type", "is required by this template")
+	}
 	if d.RequestType != "" {
 		if _, ok := t.cat.Lookup(lang, "request_type."+d.RequestType); !ok {
 			return Message{}, privet.FieldError("request_type", "unknown request type")

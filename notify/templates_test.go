@@ -148,6 +148,7 @@ func TestRenderRejects(t *testing.T) {
 	}{
 		{"unknown template", "request_lost", func(*notify.Data) {}, "template"},
 		{"unknown request type", notify.RequestReceived, func(d *notify.Data) { d.RequestType = "telepathy" }, "request_type"},
+		{"no request type", notify.RequestDenied, func(d *notify.Data) { d.RequestType = "" }, "request_type"},
 		{"javascript link", notify.RequestVerify, func(d *notify.Data) { d.Link = "javascript:alert(1)" }, "link"},
 		{"relative link", notify.RequestCompleted, func(d *notify.Data) { d.Link = "/download" }, "link"},
 	}
