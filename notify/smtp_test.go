@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -323,4 +324,28 @@ func TestWaitForBlocksUntilMessagesArrive(t *testing.T) {
 	if _, err := srv.WaitFor(ctx, 3); !errors.Is(err, context.Canceled) {
 		t.Fatalf("WaitFor on a cancelled context = %v", err)
 	}
+}
+
+func FuzzNewSMTP(f *testing.F) {
+	f.Add("smtp://user:pw@mail.example.com:587?tls=starttls", "privet@example.com")
+	f.Add("smtps://[::1]:465", "Privacy <p@example.com>")
+	f.Add("smtp://:@:0?tls=", "@")
+	f.Fuzz(func(t *testing.T, raw, from string) {
+		s, err := notify.NewSMTP(raw, from)
+		if err != nil {
+			// A field error, never one that repeats the input.
+			if f := privet.ErrorField(err); f != "smtp_url" && f != "from" {
+				t.Fatalf("NewSMTP = %v, want an error naming smtp_url or from", err)
+			}
+			if u, perr := url.Parse(raw); perr == nil && u.User != nil {
+				if pw, _ := u.User.Password(); len(pw) >= 8 && strings.Contains(err.Error(), pw) {
+					t.Fatalf("error repeats the password: %v", err)
+				}
+			}
+			return
+		}
+		if s == nil {
+			t.Fatal("nil sender without an error")
+		}
+	})
 }
