@@ -221,7 +221,7 @@ func (s *SMTP) build(m Message) (*mail.Msg, error) {
 	if strings.TrimSpace(m.Text) == "" {
 		return nil, privet.FieldError("text", "must not be empty")
 	}
-	// No User-Agent: it would tell the recipient which library sent the mail, for nothing.
+	// No mailer header: naming the library that sent the mail tells the recipient nothing useful.
 	msg := mail.NewMsg(mail.WithEncoding(mail.EncodingQP), mail.WithCharset(mail.CharsetUTF8), mail.WithNoDefaultUserAgent())
 	msg.FromMailAddress(s.from)
 	msg.SetAddrHeaderFromMailAddress(mail.HeaderTo, to)

@@ -43,7 +43,7 @@ func sample() notify.Data {
 		EffectiveAt:     time.Date(2026, 5, 15, 0, 0, 0, 0, time.UTC),
 		IncidentSummary: "On 27 February an attacker read part of our support database.",
 		IncidentImpact:  "Your name and email address were exposed; passwords were not.",
-		IncidentActions: "We closed the access, reset every session and informed the regulator.",
+		IncidentActions: "We closed the access, signed everyone out and informed the regulator.",
 		IncidentAdvice:  "Be wary of emails asking for your password; we never ask for it.",
 	}
 }

@@ -54,7 +54,7 @@ func NewServer(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{arrived: make(chan struct{}), reject: map[string]bool{}}
 	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &session{s: s}, nil
+		return &exchange{s: s}, nil
 	}))
 	s.srv.Domain = "localhost"
 	s.srv.EnableSMTPUTF8 = true
@@ -158,18 +158,19 @@ func (s *Server) add(m Message) {
 	s.arrived = make(chan struct{})
 }
 
-type session struct {
+// exchange is one client connection: its envelope, reset after each message.
+type exchange struct {
 	s    *Server
 	from string
 	to   []string
 }
 
-func (ss *session) Reset()        { ss.from, ss.to = "", nil }
-func (ss *session) Logout() error { return nil }
+func (ss *exchange) Reset()        { ss.from, ss.to = "", nil }
+func (ss *exchange) Logout() error { return nil }
 
-func (ss *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (ss *exchange) AuthMechanisms() []string { return []string{sasl.Plain} }
 
-func (ss *session) Auth(string) (sasl.Server, error) {
+func (ss *exchange) Auth(string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(_, _, _ string) error {
 		ss.s.mu.Lock()
 		defer ss.s.mu.Unlock()
@@ -178,12 +179,12 @@ func (ss *session) Auth(string) (sasl.Server, error) {
 	}), nil
 }
 
-func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+func (ss *exchange) Mail(from string, _ *smtp.MailOptions) error {
 	ss.from = from
 	return nil
 }
 
-func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+func (ss *exchange) Rcpt(to string, _ *smtp.RcptOptions) error {
 	ss.s.mu.Lock()
 	rejected := ss.s.reject[strings.ToLower(to)]
 	ss.s.mu.Unlock()
@@ -194,7 +195,7 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
-func (ss *session) Data(r io.Reader) error {
+func (ss *exchange) Data(r io.Reader) error {
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return err
