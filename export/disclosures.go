@@ -8,11 +8,11 @@ import (
 // disclosures is what the policy tells a person about their data, resolved
 // for their jurisdiction: the same in data.json and on the page.
 type disclosures struct {
-	Controller policy.Controller       `json:"controller"`
-	Categories []categoryDisclosure    `json:"categories"`
-	Purposes   []purposeDisclosure     `json:"purposes"`
-	Recipients []recipientDisclosure   `json:"recipients"`
-	Retention  []policy.RetentionRule  `json:"retention"`
+	Controller policy.Controller        `json:"controller"`
+	Categories []categoryDisclosure     `json:"categories"`
+	Purposes   []purposeDisclosure      `json:"purposes"`
+	Recipients []recipientDisclosure    `json:"recipients"`
+	Retention  []policy.RetentionRule   `json:"retention"`
 	Storage    []policy.StorageLocation `json:"storage"`
 	// Transfers are the recipients outside the storage countries, with the
 	// mechanism that makes each transfer lawful.

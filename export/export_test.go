@@ -176,12 +176,12 @@ func TestWriteStructure(t *testing.T) {
 			}
 		}
 		for name, value := range map[string]string{
-			"name":             "'" + hostileCSV,
-			"'" + hostileName:  "'" + hostileMinus,
-			"title":            "'" + hostileAt,
-			"bio":              hostileHTML,
-			"multi":            "line one\nline \"two\", with comma",
-			"email":            "ada@example.com",
+			"name":            "'" + hostileCSV,
+			"'" + hostileName: "'" + hostileMinus,
+			"title":           "'" + hostileAt,
+			"bio":             hostileHTML,
+			"multi":           "line one\nline \"two\", with comma",
+			"email":           "ada@example.com",
 		} {
 			r, ok := rows[name]
 			if !ok || r[1] != value {
