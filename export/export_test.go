@@ -27,7 +27,9 @@ const (
 	hostileAt    = "@SUM(A1)"
 )
 
-func hostileContents(t *testing.T) export.Contents {
+func hostileContents(t *testing.T) export.Contents { return hostileContentsTB(t) }
+
+func hostileContentsTB(t testing.TB) export.Contents {
 	v := subjectView(0)
 	v.Identities = append(v.Identities, vault.IdentityView{Type: privet.IdentityExternalID, Value: hostileHTML})
 	v.Fields = []vault.FieldView{

@@ -219,17 +219,19 @@ func (p *Packages) Delete(ctx context.Context, tenantID, id string) error {
 	return p.Store.Update(ctx, func(tx privet.Tx) error { return tx.DeletePackage(ctx, tenantID, id) })
 }
 
-// DeleteExpired deletes every package, of every tenant, that expired before
-// now (and every write abandoned by a crash, once its expiry passes), and
-// returns how many it deleted. Several servers may sweep at once: a package
+// DeleteExpired deletes every package, of every tenant, that expired by now
+// (the moment Open starts refusing it), including writes abandoned by a
+// crash, and returns how many it deleted. Several servers may sweep at once: a package
 // another server deleted first is not counted.
 func (p *Packages) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
+	// Stores keep microseconds: a package expiring at now is expired.
+	before := now.Add(time.Microsecond)
 	deleted := 0
 	for {
 		var batch []*privet.ExportPackage
 		err := p.Store.View(ctx, func(tx privet.Tx) error {
 			var err error
-			batch, err = tx.ExpiredPackages(ctx, now, expiredBatch)
+			batch, err = tx.ExpiredPackages(ctx, before, expiredBatch)
 			return err
 		})
 		if err != nil {
