@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -78,14 +79,16 @@ func newWorld(tb testing.TB, engine string) *world {
 	return w
 }
 
-// subjectView returns a subject with n fields spread over a few categories.
+// subjectView returns a subject with n fields spread over a few categories;
+// the values (about 200 bytes of hex each) compress about as badly as real
+// data, so a large subject makes a package of several chunks.
 func subjectView(n int) vault.SubjectView {
 	cats := []string{"user.contact.email", "user.name", "user.professional_information", "user.account"}
 	v := vault.SubjectView{ID: "sub_1", Jurisdiction: "DE", Status: privet.StatusActive, CreatedAt: t0, UpdatedAt: t0,
 		Identities: []vault.IdentityView{{Type: privet.IdentityEmail, Value: "ada@example.com"}}}
 	for i := range n {
 		v.Fields = append(v.Fields, vault.FieldView{Name: fmt.Sprintf("field_%05d", i), Category: cats[i%len(cats)],
-			Value: fmt.Sprintf("value %d: the quick brown fox jumps over the lazy dog, again and again", i), UpdatedAt: t0})
+			Value: fmt.Sprintf("value %d: %x", i, noise(i)), UpdatedAt: t0})
 	}
 	return v
 }
@@ -95,4 +98,15 @@ func wantCode(tb testing.TB, err error, code string) {
 	if got := privet.ErrorCode(err); got != code {
 		tb.Fatalf("error code = %q (%v), want %q", got, err, code)
 	}
+}
+
+// noise returns 96 bytes that differ for every i and do not repeat.
+func noise(i int) []byte {
+	h := sha256.Sum256([]byte(fmt.Sprint(i)))
+	out := h[:]
+	for len(out) < 96 {
+		h = sha256.Sum256(h[:])
+		out = append(out, h[:]...)
+	}
+	return out
 }
