@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"embed"
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/vault"
 )
 
@@ -25,6 +27,11 @@ var page = template.Must(template.New("index.html").Funcs(template.FuncMap{
 		return t.UTC().Format("2 January 2006 15:04 UTC")
 	},
 	"join": strings.Join,
+	// covers lists what a retention rule covers: categories, purposes and
+	// privet's own records.
+	"covers": func(r policy.RetentionRule) []string {
+		return slices.Concat(r.Categories, r.Purposes, r.Records)
+	},
 	"short": func(s string) string {
 		if len(s) > 12 {
 			return s[:12]
