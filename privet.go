@@ -37,4 +37,5 @@ const (
 	PrefixConsent = "con"
 	PrefixRequest = "req"
 	PrefixHold    = "hld"
+	PrefixPackage = "pkg"
 )

@@ -2,12 +2,9 @@ package consent
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/binary"
 	"time"
 
 	"github.com/privet-dev/privet"
-	"github.com/privet-dev/privet/crypto"
 )
 
 // Unsubscribe link lifetimes. A link lives in an email that may be read
@@ -18,17 +15,10 @@ const (
 	MaxUnsubscribeTTL     = 366 * 24 * time.Hour
 )
 
-// unsubscribeKeyPurpose names the derived key that signs unsubscribe links:
-// its own key, so no other signed value can pass for a link.
+// unsubscribeKeyPurpose names the derived key that signs unsubscribe links
+// (crypto.Master.SignLink): its own key, so no other signed value can pass
+// for an unsubscribe link.
 const unsubscribeKeyPurpose = "unsubscribe-links"
-
-// tokenVersion is the first byte of every token, so the format can change
-// without old links being misread.
-const tokenVersion = 1
-
-// maxTokenLen bounds the encoded token before any decoding: ids and a
-// purpose key fit in far less.
-const maxTokenLen = 1024
 
 // UnsubscribeLink is what an unsubscribe token carries: pseudonymous ids, a
 // purpose and an expiry, never an email address.
@@ -77,75 +67,18 @@ func (s *Service) UnsubscribeToken(ctx context.Context, tenantID, subjectID, pur
 }
 
 func (s *Service) signLink(l UnsubscribeLink) string {
-	payload := encodeLink(l)
-	mac := crypto.MAC(s.Master.DeriveKey(unsubscribeKeyPurpose), payload)
-	return base64.RawURLEncoding.EncodeToString(append(payload, mac...))
-}
-
-// encodeLink lays a link out as the version, the three strings each after
-// its length (so no separator can be smuggled into an id) and the expiry.
-func encodeLink(l UnsubscribeLink) []byte {
-	p := []byte{tokenVersion}
-	for _, f := range []string{l.TenantID, l.SubjectID, l.Purpose} {
-		p = binary.AppendUvarint(p, uint64(len(f)))
-		p = append(p, f...)
-	}
-	return binary.BigEndian.AppendUint64(p, uint64(l.Expires.Unix()))
+	return s.Master.SignLink(unsubscribeKeyPurpose, []string{l.TenantID, l.SubjectID, l.Purpose}, l.Expires)
 }
 
 // ParseUnsubscribeToken checks a token's signature and expiry and returns
 // what it carries. Every failure is the same EINVALID error on field
 // "token"; the signature is checked before anything in the token is read.
 func (s *Service) ParseUnsubscribeToken(token string) (UnsubscribeLink, error) {
-	raw, err := s.verifyToken(token)
-	if err != nil {
-		return UnsubscribeLink{}, err
-	}
-	l, ok := decodeLink(raw)
-	if !ok || !s.now().Before(l.Expires) {
+	f, expires, ok := s.Master.VerifyLink(unsubscribeKeyPurpose, token, 3)
+	if !ok || !s.now().Before(expires) {
 		return UnsubscribeLink{}, errBadLink()
 	}
-	return l, nil
-}
-
-// verifyToken returns the signed payload of a token whose MAC is right.
-func (s *Service) verifyToken(token string) ([]byte, error) {
-	if len(token) > maxTokenLen {
-		return nil, errBadLink()
-	}
-	raw, err := base64.RawURLEncoding.Strict().DecodeString(token)
-	if err != nil || len(raw) < 1+crypto.BlindIndexSize {
-		return nil, errBadLink()
-	}
-	payload, mac := raw[:len(raw)-crypto.BlindIndexSize], raw[len(raw)-crypto.BlindIndexSize:]
-	if !crypto.EqualMAC(mac, crypto.MAC(s.Master.DeriveKey(unsubscribeKeyPurpose), payload)) {
-		return nil, errBadLink()
-	}
-	return payload, nil
-}
-
-// decodeLink reads a payload; it is a parser of bytes only the server
-// wrote, but it must still never panic on any input.
-func decodeLink(p []byte) (UnsubscribeLink, bool) {
-	if len(p) == 0 || p[0] != tokenVersion {
-		return UnsubscribeLink{}, false
-	}
-	p = p[1:]
-	var fields [3]string
-	for i := range fields {
-		n, size := binary.Uvarint(p)
-		// A longer encoding than needed would let two payloads mean one link.
-		if size <= 0 || size != len(binary.AppendUvarint(nil, n)) || n > uint64(len(p)-size) {
-			return UnsubscribeLink{}, false
-		}
-		fields[i] = string(p[size : size+int(n)])
-		p = p[size+int(n):]
-	}
-	if len(p) != 8 || fields[0] == "" || fields[1] == "" || fields[2] == "" {
-		return UnsubscribeLink{}, false
-	}
-	exp := int64(binary.BigEndian.Uint64(p))
-	return UnsubscribeLink{TenantID: fields[0], SubjectID: fields[1], Purpose: fields[2], Expires: time.Unix(exp, 0).UTC()}, true
+	return UnsubscribeLink{TenantID: f[0], SubjectID: f[1], Purpose: f[2], Expires: expires}, nil
 }
 
 // UnsubscribeInput is a one-click unsubscribe as it arrives.

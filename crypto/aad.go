@@ -36,6 +36,8 @@ const (
 	labelDerive     = "privet/derive/v1"
 	labelMasterAEAD = "privet/master/aead/v1"
 	labelMasterIdx  = "privet/master/index/v1"
+	labelPackageKey = "privet/package-key/v1"
+	labelPackage    = "privet/package/v1"
 )
 
 // FieldAAD returns the associated data for sealing one field of one subject.

@@ -1,0 +1,136 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/privet-dev/privet"
+)
+
+func (t *tx) CreatePackage(ctx context.Context, p *privet.ExportPackage) error {
+	_, err := t.exec(ctx, `INSERT INTO export_packages (tenant_id, id, subject_id, request_id, size, created_at,
+		expires_at, wrapped_key, ready) VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0)`,
+		p.TenantID, p.ID, p.SubjectID, p.RequestID, nanos(p.CreatedAt), nanos(p.ExpiresAt), p.WrappedKey)
+	switch {
+	case isUnique(err):
+		return privet.Errorf(privet.ECONFLICT, "package already exists")
+	case isForeignKey(err):
+		return notFound("subject")
+	}
+	return dbError("create package", err)
+}
+
+// PutPackageChunk inserts the chunk only while its package is being written,
+// so a chunk can never be added to a ready package.
+func (t *tx) PutPackageChunk(ctx context.Context, tenantID, id string, n int, data []byte) error {
+	if n < 0 {
+		return privet.FieldError("n", "chunk numbers start at zero")
+	}
+	res, err := t.exec(ctx, `INSERT INTO export_package_chunks (tenant_id, package_id, n, data)
+		SELECT tenant_id, id, ?, ? FROM export_packages WHERE tenant_id = ? AND id = ? AND ready = 0`,
+		n, data, tenantID, id)
+	if isUnique(err) {
+		return privet.Errorf(privet.ECONFLICT, "package chunk already exists")
+	}
+	if err != nil {
+		return dbError("put package chunk", err)
+	}
+	return requireRow(res, "package")
+}
+
+func (t *tx) FinishPackage(ctx context.Context, tenantID, id string, size int64) error {
+	res, err := t.exec(ctx, `UPDATE export_packages SET ready = 1, size = ? WHERE tenant_id = ? AND id = ? AND ready = 0`,
+		size, tenantID, id)
+	if err != nil {
+		return dbError("finish package", err)
+	}
+	return requireRow(res, "package")
+}
+
+func requireRow(res sql.Result, what string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return dbError(what, err)
+	}
+	if n == 0 {
+		return notFound(what)
+	}
+	return nil
+}
+
+const packageColumns = `tenant_id, id, subject_id, request_id, size, created_at, expires_at, wrapped_key`
+
+func scanPackage(sc interface{ Scan(...any) error }) (*privet.ExportPackage, error) {
+	var p privet.ExportPackage
+	var created, expires nullTime
+	if err := sc.Scan(&p.TenantID, &p.ID, &p.SubjectID, &p.RequestID, &p.Size, &created, &expires, &p.WrappedKey); err != nil {
+		return nil, err
+	}
+	p.CreatedAt, p.ExpiresAt = created.time(), expires.time()
+	return &p, nil
+}
+
+func (t *tx) Package(ctx context.Context, tenantID, id string) (*privet.ExportPackage, error) {
+	p, err := scanPackage(t.queryRow(ctx, `SELECT `+packageColumns+` FROM export_packages
+		WHERE tenant_id = ? AND id = ? AND ready = 1`, tenantID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("package")
+	}
+	if err != nil {
+		return nil, dbError("package", err)
+	}
+	return p, nil
+}
+
+// PackageChunks reads the chunks through one cursor, so only the chunk in
+// hand is in memory.
+func (t *tx) PackageChunks(ctx context.Context, tenantID, id string, fn func(n int, data []byte) error) error {
+	if _, err := t.Package(ctx, tenantID, id); err != nil {
+		return err
+	}
+	rows, err := t.query(ctx, `SELECT n, data FROM export_package_chunks WHERE tenant_id = ? AND package_id = ? ORDER BY n`,
+		tenantID, id)
+	if err != nil {
+		return dbError("package chunks", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n int
+		var data []byte
+		if err := rows.Scan(&n, &data); err != nil {
+			return dbError("package chunks", err)
+		}
+		if err := fn(n, data); err != nil {
+			return err
+		}
+	}
+	return dbError("package chunks", rows.Err())
+}
+
+func (t *tx) DeletePackage(ctx context.Context, tenantID, id string) error {
+	res, err := t.exec(ctx, `DELETE FROM export_packages WHERE tenant_id = ? AND id = ?`, tenantID, id)
+	if err != nil {
+		return dbError("delete package", err)
+	}
+	return requireRow(res, "package")
+}
+
+func (t *tx) ExpiredPackages(ctx context.Context, before time.Time, limit int) ([]*privet.ExportPackage, error) {
+	rows, err := t.query(ctx, `SELECT `+packageColumns+` FROM export_packages WHERE expires_at < ?
+		ORDER BY expires_at, tenant_id, id LIMIT ?`, before.UnixNano(), pageLimit(limit))
+	if err != nil {
+		return nil, dbError("expired packages", err)
+	}
+	defer rows.Close()
+	var out []*privet.ExportPackage
+	for rows.Next() {
+		p, err := scanPackage(rows)
+		if err != nil {
+			return nil, dbError("expired packages", err)
+		}
+		out = append(out, p)
+	}
+	return out, dbError("expired packages", rows.Err())
+}
