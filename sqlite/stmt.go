@@ -89,3 +89,12 @@ func (c *stmtCache) stmt(ctx context.Context, sqlTx *sql.Tx, query string) *sql.
 	}
 	return sqlTx.StmtContext(ctx, st)
 }
+
+// readRow runs a one-row query on the read pool outside any transaction,
+// through the cached statement when there is one.
+func (s *Store) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := s.readStmts.get(query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.reader.QueryRowContext(ctx, query, args...)
+}
