@@ -85,6 +85,10 @@ type SubjectStore interface {
 	CreateSubject(ctx context.Context, s *Subject) error
 	// Subject returns the tenant's subject with its identities and fields. ENOTFOUND if none.
 	Subject(ctx context.Context, tenantID, id string) (*Subject, error)
+	// SubjectAttrs returns the tenant's subject without identities and
+	// fields: its status, jurisdiction, age band, birth date and times, for
+	// checks that decrypt nothing (a consent write reads no more). ENOTFOUND if none.
+	SubjectAttrs(ctx context.Context, tenantID, id string) (*Subject, error)
 	// SubjectIDByIdentity finds a subject id by a blind index. ENOTFOUND if none.
 	SubjectIDByIdentity(ctx context.Context, tenantID string, typ IdentityType, index []byte) (string, error)
 	// Subjects lists the tenant's subjects (without identities and fields).

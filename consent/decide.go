@@ -305,7 +305,7 @@ func (s *Service) refreshProfiles(ctx context.Context, tenantID string, ids []st
 	read := make(map[string]profile, len(stale))
 	err := s.Store.View(ctx, func(tx privet.Tx) error {
 		for _, id := range stale {
-			sub, err := tx.Subject(ctx, tenantID, id)
+			sub, err := tx.SubjectAttrs(ctx, tenantID, id)
 			switch {
 			case errors.Is(err, privet.ErrNotFound):
 				read[id] = profile{status: privet.StatusErased, read: now}

@@ -171,7 +171,9 @@ func (s *Service) linkedTo(tenantID string, visitor []byte, subjectID string) bo
 
 // liveSubject reads the subject; an erased one is not found.
 func liveSubject(ctx context.Context, tx privet.Tx, tenantID, id string) (*privet.Subject, error) {
-	sub, err := tx.Subject(ctx, tenantID, id)
+	// Attributes only: consent needs no identity or field, and reading them
+	// cost a sixth of a consent write's time in the committer.
+	sub, err := tx.SubjectAttrs(ctx, tenantID, id)
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,17 @@ func scanSubject(row pgx.Row) (*privet.Subject, error) {
 	return &s, nil
 }
 
+func (t *tx) SubjectAttrs(ctx context.Context, tenantID, id string) (*privet.Subject, error) {
+	s, err := scanSubject(t.q.QueryRow(ctx, `SELECT `+subjectColumns+` FROM subjects WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("subject")
+	}
+	if err != nil {
+		return nil, dbError("subject", err)
+	}
+	return s, nil
+}
+
 func (t *tx) Subject(ctx context.Context, tenantID, id string) (*privet.Subject, error) {
 	s, err := scanSubject(t.q.QueryRow(ctx, `SELECT `+subjectColumns+` FROM subjects WHERE tenant_id = $1 AND id = $2`, tenantID, id))
 	if errors.Is(err, pgx.ErrNoRows) {

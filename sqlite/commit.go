@@ -162,13 +162,13 @@ func (s *Store) commitBatch(batch []*update) {
 	}
 	succeeded := make([]*update, 0, len(live))
 	for i, u := range live {
-		if _, err := sqlTx.ExecContext(bg, "SAVEPOINT privet_update"); err != nil {
+		if _, err := s.execIn(sqlTx, "SAVEPOINT privet_update"); err != nil {
 			abort(sqlTx, succeeded, live[i:], unavailable("savepoint", err))
 			return
 		}
 		ferr := s.runFn(u, sqlTx)
 		if ferr == nil {
-			if _, err := sqlTx.ExecContext(bg, "RELEASE privet_update"); err != nil {
+			if _, err := s.execIn(sqlTx, "RELEASE privet_update"); err != nil {
 				abort(sqlTx, succeeded, live[i:], unavailable("release savepoint", err))
 				return
 			}
@@ -177,12 +177,12 @@ func (s *Store) commitBatch(batch []*update) {
 		}
 		// If fn's failure already ended the whole transaction (SQLite does
 		// that on some errors), ROLLBACK TO fails and the batch is lost.
-		if _, err := sqlTx.ExecContext(bg, "ROLLBACK TO privet_update"); err != nil {
+		if _, err := s.execIn(sqlTx, "ROLLBACK TO privet_update"); err != nil {
 			u.done <- ferr
 			abort(sqlTx, succeeded, live[i+1:], unavailable("rollback to savepoint", err))
 			return
 		}
-		if _, err := sqlTx.ExecContext(bg, "RELEASE privet_update"); err != nil {
+		if _, err := s.execIn(sqlTx, "RELEASE privet_update"); err != nil {
 			u.done <- ferr
 			abort(sqlTx, succeeded, live[i+1:], unavailable("release savepoint", err))
 			return
@@ -194,6 +194,16 @@ func (s *Store) commitBatch(batch []*update) {
 		return
 	}
 	failAll(succeeded, nil)
+}
+
+// execIn runs a statement of the committer's own in its transaction, through
+// the statement cache like the statements of the fns.
+func (s *Store) execIn(sqlTx *sql.Tx, query string) (sql.Result, error) {
+	bg := context.Background()
+	if st := s.writeStmts.stmt(bg, sqlTx, query); st != nil {
+		return st.ExecContext(bg)
+	}
+	return sqlTx.ExecContext(bg, query)
 }
 
 // runFn calls u.fn, turning a panic into an EINTERNAL error for its caller

@@ -1,4 +1,31 @@
 package sqlite
 
+import "database/sql"
+
 // AuditQuerySQL exposes the audit query builder so tests can check its plans.
 var AuditQuerySQL = auditQuerySQL
+
+// StmtCacheFor exposes the statement cache for tests of its bounds.
+func StmtCacheFor(db *sql.DB) *StmtCache { return &StmtCache{c: newStmtCache(db)} }
+
+// StmtCache wraps stmtCache with the calls its tests make.
+type StmtCache struct{ c *stmtCache }
+
+// Get returns whether query has a prepared statement yet.
+func (c *StmtCache) Get(query string) bool { return c.c.get(query) != nil }
+
+// Wait waits for the preparations started so far.
+func (c *StmtCache) Wait() { c.c.pending.Wait() }
+
+// Len is the number of queries cached or being prepared.
+func (c *StmtCache) Len() int {
+	c.c.mu.Lock()
+	defer c.c.mu.Unlock()
+	return len(c.c.stmts)
+}
+
+// Close closes the cache.
+func (c *StmtCache) Close() { c.c.close() }
+
+// MaxCachedStmts is the cache's bound.
+const MaxCachedStmts = maxCachedStmts

@@ -72,7 +72,7 @@ func scanDataKey(sc interface{ Scan(...any) error }) (*privet.DataKey, error) {
 const dataKeyColumns = `tenant_id, subject_id, wrapped, master_key_id, created_at`
 
 func (k *KeyStore) DataKey(ctx context.Context, tenantID, subjectID string) (*privet.DataKey, error) {
-	dk, err := scanDataKey(k.st.reader.QueryRowContext(ctx, `SELECT `+dataKeyColumns+` FROM data_keys WHERE tenant_id = ? AND subject_id = ?`, tenantID, subjectID))
+	dk, err := scanDataKey(k.st.readRow(ctx, `SELECT `+dataKeyColumns+` FROM data_keys WHERE tenant_id = ? AND subject_id = ?`, tenantID, subjectID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("data key")
 	}

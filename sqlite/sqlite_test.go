@@ -283,6 +283,28 @@ func BenchmarkCreateSubjectParallel(b *testing.B) {
 	})
 }
 
+// BenchmarkAppendAuditParallel is the write of an audited read: one event
+// through the group commit, from 16 goroutines on 2 cores.
+func BenchmarkAppendAuditParallel(b *testing.B) {
+	ctx := context.Background()
+	st, _, _ := open(b)
+	tn := newTenant()
+	if err := st.Update(ctx, func(tx privet.Tx) error { return tx.CreateTenant(ctx, tn) }); err != nil {
+		b.Fatal(err)
+	}
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			ev := &privet.AuditEvent{TenantID: tn.ID, ActorType: privet.ActorSystem, Action: "subject.read",
+				SubjectID: "sub_1", Purpose: "essential.service", Categories: []string{"user.contact.email"}, Result: privet.ResultOK}
+			if err := st.Update(ctx, func(tx privet.Tx) error { return tx.AppendAudit(ctx, ev) }); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+}
+
 // TestAuditQueriesUseIndexes checks the plans of the audit queries the store
 // runs: a scan of a tenant's whole chain would grow with its history.
 func TestAuditQueriesUseIndexes(t *testing.T) {

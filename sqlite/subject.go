@@ -81,6 +81,17 @@ func (t *tx) Subject(ctx context.Context, tenantID, id string) (*privet.Subject,
 	return s, nil
 }
 
+func (t *tx) SubjectAttrs(ctx context.Context, tenantID, id string) (*privet.Subject, error) {
+	s, err := scanSubject(t.queryRow(ctx, `SELECT `+subjectColumns+` FROM subjects WHERE tenant_id = ? AND id = ?`, tenantID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("subject")
+	}
+	if err != nil {
+		return nil, dbError("subject", err)
+	}
+	return s, nil
+}
+
 // identities sorts in Go, not in SQL: with ORDER BY type, idx SQLite's
 // planner prefers the unique (tenant_id, type, idx) index for the order and
 // scans every identity of the tenant, so a read slowed down as the tenant grew.

@@ -37,15 +37,35 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if !t.write {
 		return nil, errWriteInView()
 	}
-	return t.q.ExecContext(t.ctx(ctx), query, args...)
+	ctx = t.ctx(ctx)
+	if st := t.cache().stmt(ctx, t.q, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.q.ExecContext(ctx, query, args...)
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.q.QueryContext(t.ctx(ctx), query, args...)
+	ctx = t.ctx(ctx)
+	if st := t.cache().stmt(ctx, t.q, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.q.QueryContext(ctx, query, args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.q.QueryRowContext(t.ctx(ctx), query, args...)
+	ctx = t.ctx(ctx)
+	if st := t.cache().stmt(ctx, t.q, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.q.QueryRowContext(ctx, query, args...)
+}
+
+// cache is the statement cache of the pool the transaction runs on.
+func (t *tx) cache() *stmtCache {
+	if t.write {
+		return t.s.writeStmts
+	}
+	return t.s.readStmts
 }
 
 // errWriteInView reports a write attempted through View's transaction: a

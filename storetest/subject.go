@@ -35,6 +35,15 @@ func testSubjectCRUD(t *testing.T, open OpenFunc) {
 	if got := readSubject(t, st, tn.ID, s.ID); !reflect.DeepEqual(got, s) {
 		t.Fatalf("Subject after create =\n%+v\nwant\n%+v", got, s)
 	}
+	attrs := *s
+	attrs.Identities, attrs.Fields = nil, nil
+	view(t, st, func(tx privet.Tx) error {
+		got, err := tx.SubjectAttrs(ctx, tn.ID, s.ID)
+		if err != nil || !reflect.DeepEqual(got, &attrs) {
+			t.Errorf("SubjectAttrs = %+v, %v; want\n%+v", got, err, &attrs)
+		}
+		return nil
+	})
 
 	// Scalar update, times to the microsecond.
 	closed := s.CreatedAt.Add(36*time.Hour + 123*time.Microsecond)
@@ -95,6 +104,7 @@ func testSubjectNotFound(t *testing.T, open OpenFunc) {
 		fn   func(tx privet.Tx) error
 	}{
 		{"Subject", func(tx privet.Tx) error { _, err := tx.Subject(ctx, tn.ID, missing.ID); return err }},
+		{"SubjectAttrs", func(tx privet.Tx) error { _, err := tx.SubjectAttrs(ctx, tn.ID, missing.ID); return err }},
 		{"SubjectIDByIdentity", func(tx privet.Tx) error {
 			_, err := tx.SubjectIDByIdentity(ctx, tn.ID, privet.IdentityEmail, randomBytes(32))
 			return err
@@ -292,6 +302,7 @@ func testTenantIsolation(t *testing.T, open OpenFunc) {
 		fn   func(tx privet.Tx) error
 	}{
 		{"Subject", func(tx privet.Tx) error { _, err := tx.Subject(ctx, other.ID, s.ID); return err }},
+		{"SubjectAttrs", func(tx privet.Tx) error { _, err := tx.SubjectAttrs(ctx, other.ID, s.ID); return err }},
 		{"SubjectIDByIdentity", func(tx privet.Tx) error {
 			_, err := tx.SubjectIDByIdentity(ctx, other.ID, s.Identities[0].Type, s.Identities[0].Index)
 			return err

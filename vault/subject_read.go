@@ -46,15 +46,25 @@ func (s *Service) Find(ctx context.Context, actor privet.Actor, tenantID string,
 	if err != nil {
 		return nil, err
 	}
-	subjectID, err := s.lookup(ctx, tenantID, id)
+	index, err := s.blindIndex(tenantID, id)
 	if err != nil {
 		return nil, err
 	}
+	// One read transaction for the index lookup and the subject: a
+	// snapshot in which the identity still names the subject.
 	var sub *privet.Subject
-	if err := s.Store.View(ctx, func(tx privet.Tx) error {
+	err = s.Store.View(ctx, func(tx privet.Tx) error {
+		subjectID, err := tx.SubjectIDByIdentity(ctx, tenantID, id.Type, index)
+		if err != nil {
+			return err
+		}
 		sub, err = tx.Subject(ctx, tenantID, subjectID)
 		return err
-	}); err != nil {
+	})
+	if errors.Is(err, privet.ErrNotFound) {
+		return nil, privet.Errorf(privet.ENOTFOUND, "subject not found")
+	}
+	if err != nil {
 		return nil, err
 	}
 	return s.read(ctx, actor, pol, sub, opt)
@@ -65,14 +75,23 @@ func (s *Service) Lookup(ctx context.Context, tenantID string, id IdentityInput)
 	return s.lookup(ctx, tenantID, id)
 }
 
-func (s *Service) lookup(ctx context.Context, tenantID string, id IdentityInput) (string, error) {
+// blindIndex normalizes an identity and returns its blind index.
+func (s *Service) blindIndex(tenantID string, id IdentityInput) ([]byte, error) {
 	v, err := identity.Normalize(id.Type, id.Value)
 	if err != nil {
-		return "", privet.FieldError("identity", "invalid %s", id.Type)
+		return nil, privet.FieldError("identity", "invalid %s", id.Type)
+	}
+	return s.Master.BlindIndex(tenantID, string(id.Type), v), nil
+}
+
+func (s *Service) lookup(ctx context.Context, tenantID string, id IdentityInput) (string, error) {
+	index, err := s.blindIndex(tenantID, id)
+	if err != nil {
+		return "", err
 	}
 	var subjectID string
 	err = s.Store.View(ctx, func(tx privet.Tx) error {
-		subjectID, err = tx.SubjectIDByIdentity(ctx, tenantID, id.Type, s.Master.BlindIndex(tenantID, string(id.Type), v))
+		subjectID, err = tx.SubjectIDByIdentity(ctx, tenantID, id.Type, index)
 		return err
 	})
 	if errors.Is(err, privet.ErrNotFound) {

@@ -15,7 +15,8 @@ import (
 const demoPolicy = "cipo-cloud/policy.yaml"
 
 func (a *app) serveCommand() *cobra.Command {
-	return &cobra.Command{
+	var pprofAddr string
+	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the API (with --demo: a demo tenant and example policy, set up on first start)",
 		Args:  noArgs,
@@ -23,6 +24,13 @@ func (a *app) serveCommand() *cobra.Command {
 			cfg, err := a.validated()
 			if err != nil {
 				return err
+			}
+			if pprofAddr != "" {
+				stop, err := servePprof(cmd.Context(), pprofAddr)
+				if err != nil {
+					return err
+				}
+				defer stop()
 			}
 			m := NewMain(cfg, newLogger(cfg, a.errOut))
 			defer m.Close()
@@ -40,6 +48,8 @@ func (a *app) serveCommand() *cobra.Command {
 			return m.Run(cmd.Context())
 		},
 	}
+	cmd.Flags().StringVar(&pprofAddr, "pprof", "", "serve Go's profiler (net/http/pprof) on this loopback host:port; off when empty")
+	return cmd
 }
 
 func loadPolicy(path string, demo bool) (*policy.Compiled, error) {
