@@ -59,7 +59,8 @@ const (
 	OutcomeNoData         = "no_data"          // no data about the person was found
 	OutcomeDenied         = "denied"
 	OutcomeExpired        = "expired"
-	OutcomeRouted         = "routed" // handled by the client a processor works for
+	OutcomeRouted         = "routed"    // handled by the client a processor works for
+	OutcomeDuplicate      = "duplicate" // the subject had an open request of the type; see Details
 )
 
 // RequestVerification is the state of a public request's one-time code. The
@@ -191,20 +192,23 @@ type RequestStore interface {
 type DataSource interface {
 	// Name identifies the source in reports ("vault").
 	Name() string
-	// Access returns what the source holds about the subject, by category.
-	Access(ctx context.Context, tenantID, subjectID string) (*SourceData, error)
+	// Access returns an inventory of what the source holds about the
+	// subject: categories and field names, never values (the access
+	// package reads values itself, for the person only).
+	Access(ctx context.Context, tenantID, subjectID string) (*SourceInventory, error)
 	// Erase removes the subject's data except the categories kept, and
 	// reports what it erased.
-	Erase(ctx context.Context, tenantID, subjectID string, keep []string) (*ErasureReport, error)
-	// Rectify applies corrections (field name → new value).
+	Erase(ctx context.Context, tenantID, subjectID string, keep []KeptCategory) (*ErasureReport, error)
+	// Rectify applies corrections (field name → new value). EINVALID,
+	// naming the field, when the source holds no such field.
 	Rectify(ctx context.Context, tenantID, subjectID string, corrections map[string]string) error
 }
 
-// SourceData is what one data source holds about a subject.
-type SourceData struct {
-	Source string `json:"source"`
-	// Records maps a category to the subject's values in it, by field name.
-	Records map[string]map[string]string `json:"records"`
+// SourceInventory is what one data source holds about a subject: field
+// names by category.
+type SourceInventory struct {
+	Source string              `json:"source"`
+	Fields map[string][]string `json:"fields"`
 }
 
 // ErasureReport says what a source erased and what it kept, and why. It
