@@ -2,6 +2,7 @@ package requests
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -220,10 +221,12 @@ func (s *Service) Approve(ctx context.Context, actor privet.Actor, tenantID, id 
 // Deny refuses an open request with a reason (e.g. manifestly unfounded or
 // excessive). The notice carries the appeal and complaint routes.
 func (s *Service) Deny(ctx context.Context, actor privet.Actor, tenantID, id, reason string) (*privet.Request, error) {
-	if err := checkReason(reason); err != nil {
-		return nil, err
-	}
 	return s.change(ctx, tenantID, id, func(tx privet.Tx, _ *policy.Compiled, r *privet.Request, _ *details) error {
+		// Checked once the request is found, so another tenant's id is a
+		// 404 whatever the body says.
+		if err := checkReason(reason); err != nil {
+			return err
+		}
 		if !r.Open() || r.Status == privet.RequestInProgress {
 			return privet.Errorf(privet.ECONFLICT, "the request is %s", r.Status)
 		}
@@ -263,13 +266,29 @@ func (s *Service) Confirm(ctx context.Context, actor privet.Actor, tenantID, id 
 	})
 }
 
+// ConfirmByToken records a public requester's confirmation of an erasure,
+// through the request's status link.
+func (s *Service) ConfirmByToken(ctx context.Context, token string) (*privet.Request, error) {
+	var r *privet.Request
+	err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
+		r, err = tx.RequestByStatusToken(ctx, tokenHash(token))
+		return err
+	})
+	if errors.Is(err, privet.ErrNotFound) {
+		return nil, privet.Errorf(privet.ENOTFOUND, "no such request")
+	} else if err != nil {
+		return nil, err
+	}
+	return s.Confirm(ctx, privet.Actor{Type: privet.ActorSubject, ID: r.ID}, r.TenantID, r.ID)
+}
+
 // Extend extends the deadline by the most the law allows, once, with a
 // reason the requester is told.
 func (s *Service) Extend(ctx context.Context, actor privet.Actor, tenantID, id, reason string) (*privet.Request, error) {
-	if err := checkReason(reason); err != nil {
-		return nil, err
-	}
 	return s.change(ctx, tenantID, id, func(tx privet.Tx, pol *policy.Compiled, r *privet.Request, _ *details) error {
+		if err := checkReason(reason); err != nil {
+			return err
+		}
 		if !r.Open() {
 			return privet.Errorf(privet.ECONFLICT, "the request is %s", r.Status)
 		}

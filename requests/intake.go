@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -282,6 +283,16 @@ func (s *Service) FilePublic(ctx context.Context, tenantID string, in PublicInpu
 		return nil, err
 	}
 	return &Filed{Request: r, StatusToken: s.statusToken(r)}, nil
+}
+
+// IdentityKey returns a key for rate-limiting public requests per identity:
+// the hex blind index of the normalized identity, never the identity.
+func (s *Service) IdentityKey(tenantID string, id vault.IdentityInput) (string, error) {
+	n, err := normalizeContact("identity", id)
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(s.Master.BlindIndex(tenantID, string(n.Type), n.Value)), nil
 }
 
 // normalizeContact accepts an email or a phone number, normalized.
