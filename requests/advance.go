@@ -193,9 +193,9 @@ func wantStatus(r *privet.Request, allowed ...privet.RequestStatus) error {
 func checkReason(reason string) error {
 	switch {
 	case reason == "":
-		return privet.FieldError("reason", "is required")
+		return privet.FieldError("reason", "a reason is required")
 	case len(reason) > maxReasonBytes:
-		return privet.FieldError("reason", "at most %d bytes", maxReasonBytes)
+		return privet.FieldError("reason", "a reason has at most %d bytes", maxReasonBytes)
 	}
 	return nil
 }
