@@ -132,12 +132,12 @@ type env struct {
 // start is a Monday, so business days count plainly from it.
 var start = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T, example string) *env {
+func newEnv(t testing.TB, example string) *env {
 	t.Helper()
 	return newEnvOn(t, "sqlite", example)
 }
 
-func newEnvOn(t *testing.T, engine, example string) *env {
+func newEnvOn(t testing.TB, engine, example string) *env {
 	t.Helper()
 	store, keys := storetest.Open(t, engine)
 	path := filepath.Join(t.TempDir(), "master.json")
@@ -170,7 +170,7 @@ func newEnvOn(t *testing.T, engine, example string) *env {
 	return e
 }
 
-func (e *env) newTenant(t *testing.T) string {
+func (e *env) newTenant(t testing.TB) string {
 	t.Helper()
 	tn := &privet.Tenant{ID: privet.NewID(privet.PrefixTenant), Name: "Acme", CreatedAt: e.clock.Now()}
 	priv, pub, err := e.master.NewSigningKey(tn.ID)
@@ -185,7 +185,7 @@ func (e *env) newTenant(t *testing.T) string {
 }
 
 // subject stores a person with an email, a phone and a name.
-func (e *env) subject(t *testing.T, place, email string) string {
+func (e *env) subject(t testing.TB, place, email string) string {
 	t.Helper()
 	phone := fmt.Sprintf("+1 415 555 %04d", 100+e.people)
 	e.people++
@@ -208,7 +208,7 @@ func (e *env) subject(t *testing.T, place, email string) string {
 
 // drain works every committed job, and the jobs they enqueue, as the job
 // runner would.
-func (e *env) drain(t *testing.T) {
+func (e *env) drain(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
 	for range 20 {

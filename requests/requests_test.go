@@ -138,7 +138,7 @@ func TestUnavailableAndBadInput(t *testing.T) {
 
 // public files a public request and returns it, its token and the code
 // the person received.
-func (e *env) public(t *testing.T, in requests.PublicInput) (*privet.Request, string, string) {
+func (e *env) public(t testing.TB, in requests.PublicInput) (*privet.Request, string, string) {
 	t.Helper()
 	f, err := e.svc.FilePublic(context.Background(), e.tenant, in)
 	if err != nil {
