@@ -187,7 +187,7 @@ func (e *env) newTenant(t testing.TB) string {
 // subject stores a person with an email, a phone and a name.
 func (e *env) subject(t testing.TB, place, email string) string {
 	t.Helper()
-	phone := fmt.Sprintf("+1 415 555 %04d", 100+e.people)
+	phone := fmt.Sprintf("+1 415 %03d %04d", 555+e.people/9000, 100+e.people%9000)
 	e.people++
 	v, err := e.vault.Create(context.Background(), e.actor, e.tenant, vault.CreateInput{
 		Jurisdiction: place,
