@@ -217,12 +217,13 @@ func (s *Service) match(ctx context.Context, tx privet.Tx, pol *policy.Compiled,
 	return nil
 }
 
-// merge closes r as a duplicate of the subject's open request first.
+// merge closes r as a duplicate of the subject's open request first, and
+// tells the requester that the open one answers it.
 func (s *Service) merge(ctx context.Context, tx privet.Tx, r *privet.Request, d *details, first *privet.Request) error {
 	now := s.now()
 	d.MergedInto = first.ID
 	r.Status, r.Outcome, r.CompletedAt = privet.RequestCompleted, privet.OutcomeDuplicate, &now
-	return nil
+	return notify(ctx, tx, r, TemplateCompleted)
 }
 
 func validCode(code string) bool {
