@@ -200,9 +200,17 @@ func checkReason(reason string) error {
 	return nil
 }
 
-// Approve lets a request the policy holds for approval go on.
+// Approve lets a request the policy holds for approval go on. On a request
+// routed to a processor's client, it records that the client answered it,
+// which closes it.
 func (s *Service) Approve(ctx context.Context, actor privet.Actor, tenantID, id string) (*privet.Request, error) {
 	return s.change(ctx, tenantID, id, func(tx privet.Tx, pol *policy.Compiled, r *privet.Request, d *details) error {
+		if r.Status == privet.RequestRouted {
+			if err := s.audit(ctx, tx, actor, r, "request.approve", "routed"); err != nil {
+				return err
+			}
+			return s.complete(ctx, tx, r, privet.OutcomeRouted)
+		}
 		if err := wantStatus(r, privet.RequestAwaitingApproval); err != nil {
 			return err
 		}

@@ -151,6 +151,11 @@ func TestProcessorRoutesToItsClient(t *testing.T) {
 	if e.packages.built[r.ID] != 0 {
 		t.Error("a processor built a package for its client's request")
 	}
+	// The client answered: approving closes the routed request.
+	done, err := e.svc.Approve(ctx, e.actor, e.tenant, r.ID)
+	if err != nil || done.Status != privet.RequestCompleted || done.Outcome != privet.OutcomeRouted {
+		t.Fatalf("closing the routed request: %+v, %v", done, err)
+	}
 	_, err = e.svc.File(ctx, e.actor, e.tenant, requests.FileInput{SubjectID: sub, Type: "erasure", Client: "nobody"})
 	wantCode(t, err, privet.EINVALID)
 }
