@@ -70,7 +70,7 @@ type RequestVerification struct {
 	ExpiresAt *time.Time `json:"-"`
 	Attempts  int        `json:"attempts"`
 	Locked    bool       `json:"locked"`
-	// Level is how the requester was verified: "session" (the app's signed-in
+	// Level is how the requester was verified: "app" (the app vouches for its signed-in
 	// user), "code" (a one-time code) or "code+points" (a code plus matched
 	// data points, e.g. California's three for specific pieces).
 	Level      string     `json:"level,omitempty"`

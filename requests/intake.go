@@ -179,7 +179,7 @@ func (s *Service) File(ctx context.Context, actor privet.Actor, tenantID string,
 	now := s.now()
 	r := s.newRequest(pol, tenantID, place, in.Type, privet.ChannelAPI, now)
 	r.SubjectID = sub.ID
-	r.Verification = privet.RequestVerification{Level: "session", VerifiedAt: &now}
+	r.Verification = privet.RequestVerification{Level: LevelApp, VerifiedAt: &now}
 	d := details{Client: in.Client, B2B: in.B2B, Purposes: in.Purposes, Confirmed: in.Confirmed}
 	var sealed *payload
 	if len(in.Corrections) > 0 {

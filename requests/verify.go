@@ -13,7 +13,7 @@ import (
 
 // Verification levels.
 const (
-	LevelSession = "session"     // the app's signed-in user
+	LevelApp     = "app"         // the app vouches for its signed-in user
 	LevelCode    = "code"        // a one-time code to the contact
 	LevelPoints  = "code+points" // a code and further matched data points
 )
@@ -163,12 +163,12 @@ func (s *Service) VerifyAsApp(ctx context.Context, actor privet.Actor, tenantID,
 			return privet.FieldError("subject_id", "no such subject")
 		}
 		now := s.now()
-		r.Verification = privet.RequestVerification{Level: LevelSession, VerifiedAt: &now}
+		r.Verification = privet.RequestVerification{Level: LevelApp, VerifiedAt: &now}
 		r.Status, r.SubjectID = privet.RequestOpen, subjectID
 		if first, err := tx.OpenRequest(ctx, tenantID, subjectID, r.Type); err == nil {
 			return s.merge(ctx, tx, r, d, first)
 		}
-		if err := s.audit(ctx, tx, actor, r, "request.verify", LevelSession); err != nil {
+		if err := s.audit(ctx, tx, actor, r, "request.verify", LevelApp); err != nil {
 			return err
 		}
 		return s.step(ctx, tx, pol, r, d)

@@ -19,7 +19,7 @@ func newRequest(tenantID, subjectID string, days int) *privet.Request {
 		ID: privet.NewID(privet.PrefixRequest), TenantID: tenantID, SubjectID: subjectID, Type: "access",
 		Jurisdiction: "US-CA", Status: privet.RequestOpen, Channel: privet.ChannelAPI,
 		ReceivedAt: at, DueAt: at.AddDate(0, 0, days), StatusTokenHash: randomBytes(32), UpdatedAt: at,
-		Verification: privet.RequestVerification{Level: "session"},
+		Verification: privet.RequestVerification{Level: "app"},
 	}
 }
 
