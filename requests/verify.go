@@ -13,9 +13,9 @@ import (
 
 // Verification levels.
 const (
-	LevelApp     = "app"         // the app vouches for its signed-in user
-	LevelCode    = "code"        // a one-time code to the contact
-	LevelPoints  = "code+points" // a code and further matched data points
+	LevelApp    = "app"         // the app vouches for its signed-in user
+	LevelCode   = "code"        // a one-time code to the contact
+	LevelPoints = "code+points" // a code and further matched data points
 )
 
 // RequiredPoints is how many data points must match the subject before a
