@@ -24,6 +24,7 @@ type Tx interface {
 	AuditStore
 	ConsentStore
 	PackageStore
+	RequestStore
 	JobEnqueuer
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/requests"
 )
 
 // routes lists every route of the API surface. Adding a resource action is
@@ -55,9 +56,37 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("OPTIONS /v1/public/consents", banner.preflight)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/public/consents", "record-banner-consent", "Record a visitor's cookie banner choice", public}, http.StatusNoContent, banner.record)
 
+	if r := s.cfg.Requests; r != nil {
+		s.requestRoutes(r)
+	}
+
 	register(s, endpoint{http.MethodGet, "/v1/audit/events", "list-audit-events", "Query the audit log by subject, actor, action and time", privet.ScopeAuditRead}, s.auditEvents)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/audit/verify", "verify-audit", "Verify the audit log's hash chain and signed checkpoints", privet.ScopeAuditRead}, http.StatusOK, s.auditVerify)
 	register(s, endpoint{http.MethodPost, "/v1/audit/checkpoints", "create-audit-checkpoint", "Sign the audit log's head now", privet.ScopeAdmin}, s.auditCheckpoint)
+}
+
+// requestRoutes lists the data-subject request routes: the privacy team's
+// (scope requests:admin) and the public intake, verification and status.
+func (s *Server) requestRoutes(r *requests.Service) {
+	const scope = privet.ScopeRequestsAdmin
+	register(s, endpoint{http.MethodPost, "/v1/requests", "create-request", "File a request for the app's signed-in user", scope}, s.requestCreate)
+	register(s, endpoint{http.MethodGet, "/v1/requests", "list-requests", "List requests by due date", scope}, s.requestList)
+	register(s, endpoint{http.MethodGet, "/v1/requests/report", "report-requests", "Per-period counts per request type (JSON or CSV)", scope}, s.requestReport)
+	register(s, endpoint{http.MethodGet, "/v1/requests/{id}", "get-request", "A request", scope}, s.requestGet)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/requests/{id}/approve", "approve-request", "Approve a request the policy holds for approval", scope}, http.StatusOK, s.requestAction(r.Approve))
+	registerStatus(s, endpoint{http.MethodPost, "/v1/requests/{id}/deny", "deny-request", "Deny a request with a reason; the requester learns how to appeal or complain", scope}, http.StatusOK, s.requestReasoned(r.Deny))
+	registerStatus(s, endpoint{http.MethodPost, "/v1/requests/{id}/extend", "extend-request", "Extend the deadline by the legal maximum, with a reason", scope}, http.StatusOK, s.requestReasoned(r.Extend))
+	registerStatus(s, endpoint{http.MethodPost, "/v1/requests/{id}/await-info", "await-request-info", "Wait for information asked of the requester; the clock pauses where the law allows", scope}, http.StatusOK, s.requestAction(r.AwaitInfo))
+	registerStatus(s, endpoint{http.MethodPost, "/v1/requests/{id}/resume", "resume-request", "The information arrived: the clock runs again", scope}, http.StatusOK, s.requestAction(r.Resume))
+	registerStatus(s, endpoint{http.MethodPost, "/v1/requests/{id}/accept-fee", "accept-request-fee", "Record the subject's acceptance of the request's fee", scope}, http.StatusOK, s.requestAction(r.AcceptFee))
+	registerStatus(s, endpoint{http.MethodPost, "/v1/requests/{id}/confirm", "confirm-request", "Record the subject's confirmation of an erasure", scope}, http.StatusOK, s.requestAction(r.Confirm))
+	registerStatus(s, endpoint{http.MethodPost, "/v1/requests/{id}/verify", "verify-request-as-app", "Vouch for a public request's requester as a signed-in subject", scope}, http.StatusOK, s.requestVerifyApp)
+
+	registerStatus(s, endpoint{http.MethodPost, "/v1/public/requests", "file-public-request", "File a request with an email or phone; a code is sent to it", public}, http.StatusAccepted, s.publicRequestCreate)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/public/requests/verify", "verify-public-request", "Verify a request with the code sent", public}, http.StatusOK, s.publicRequestVerify)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/public/requests/code", "send-public-request-code", "Send a new code for a request waiting for one", public}, http.StatusAccepted, s.publicRequestCode)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/public/requests/confirm", "confirm-public-request", "Confirm an erasure through the status link", public}, http.StatusOK, s.publicRequestConfirm)
+	registerStatus(s, endpoint{http.MethodGet, "/v1/public/requests/status/{token}", "get-public-request-status", "A request's status, for whoever holds its link", public}, http.StatusOK, s.publicRequestStatus)
 }
 
 // largeBodies lists the routes whose bodies may exceed the configured limit,

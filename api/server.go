@@ -20,6 +20,7 @@ import (
 	"github.com/privet-dev/privet/audit"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/policy"
+	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
 )
@@ -37,6 +38,8 @@ type Config struct {
 	Audit *audit.Service
 	// Consent keeps the consent ledger and answers decisions.
 	Consent *consent.Service
+	// Requests runs data-subject requests; nil leaves their routes out.
+	Requests *requests.Service
 	// Policy is the compiled privacy policy; routes that consult it use it.
 	// It may be nil while no policy is loaded.
 	Policy *policy.Compiled
@@ -63,6 +66,8 @@ type Server struct {
 	handler http.Handler
 	// public rate-limits the routes anyone may call, per client network.
 	public *rateLimiter
+	// identities rate-limits public requests per identity (its blind index).
+	identities *keyLimiter
 }
 
 // New builds the server and registers every route.
@@ -88,7 +93,13 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: m,
-		public: newRateLimiter(cfg.Clock, publicConsentPerSecond, publicConsentBurst, publicConsentClients)}
+		public:     newRateLimiter(cfg.Clock, publicConsentPerSecond, publicConsentBurst, publicConsentClients),
+		identities: newKeyLimiter(cfg.Clock, publicRequestsPerIdentityPerSecond, publicRequestsPerIdentityBurst, publicRequestIdentities)}
+	if cfg.Requests != nil {
+		if err := cfg.Registry.Register(newRequestDeadlines(cfg.Store, cfg.Clock)); err != nil {
+			return nil, privet.Errorf(privet.EINTERNAL, "api: register request metrics")
+		}
+	}
 	s.api = humago.New(s.mux, humaConfig(cfg.Version))
 	s.api.UseMiddleware(s.authenticate)
 	s.routes()

@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
 )
@@ -33,7 +34,15 @@ func objectFixtures() map[string]fixture {
 		}
 		return v.ID
 	}
-	return map[string]fixture{
+	request := func(t *testing.T, e *env) string {
+		f, err := e.services.Requests.File(context.Background(), tenancy.Operator(), e.tenantA, requests.FileInput{SubjectID: subject(t, e), Type: "rectification",
+			Corrections: map[string]string{"name": "Walk Victim II"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Request.ID
+	}
+	fixtures := map[string]fixture{
 		"GET /v1/subjects/{id}":             subject,
 		"PATCH /v1/subjects/{id}":           subject,
 		"DELETE /v1/subjects/{id}":          subject,
@@ -59,6 +68,11 @@ func objectFixtures() map[string]fixture {
 			return k.ID
 		},
 	}
+	for _, action := range []string{"approve", "deny", "extend", "await-info", "resume", "accept-fee", "confirm", "verify"} {
+		fixtures["POST /v1/requests/{id}/"+action] = request
+	}
+	fixtures["GET /v1/requests/{id}"] = request
+	return fixtures
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)

@@ -14,6 +14,7 @@ import (
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/policy"
+	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
@@ -29,6 +30,9 @@ type Services struct {
 	Vault   *vault.Service
 	Audit   *audit.Service
 	Consent *consent.Service
+	// Requests runs data-subject requests; it has no notifier, package
+	// builder or holds: tests that run its jobs set their own.
+	Requests *requests.Service
 }
 
 // New opens a fresh SQLite store and key store, a new master key, and the
@@ -56,11 +60,15 @@ func New(t testing.TB, example string) *Services {
 	}
 	policies := vault.StaticPolicy{Compiled: pol}
 	clock := privet.SystemClock{}
+	vaultSvc := &vault.Service{Store: store, Keys: keys, Master: master, Policies: policies, Clock: clock}
+	consentSvc := &consent.Service{Store: store, Master: master, Policies: policies, Clock: clock}
 	return &Services{
 		Store: store, Keys: keys, Master: master, Policy: pol,
 		Tenancy: &tenancy.Service{Store: store, Master: master, Clock: clock},
-		Vault:   &vault.Service{Store: store, Keys: keys, Master: master, Policies: policies, Clock: clock},
+		Vault:   vaultSvc,
 		Audit:   &audit.Service{Store: store, Master: master, Clock: clock},
-		Consent: &consent.Service{Store: store, Master: master, Policies: policies, Clock: clock},
+		Consent: consentSvc,
+		Requests: &requests.Service{Store: store, Keys: keys, Master: master, Vault: vaultSvc, Consent: consentSvc,
+			Policies: policies, Clock: clock},
 	}
 }

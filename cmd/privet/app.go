@@ -20,6 +20,7 @@ import (
 	"github.com/privet-dev/privet/jobs"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/postgres"
+	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/sqlite"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
@@ -43,6 +44,9 @@ type Main struct {
 	Vault   *vault.Service
 	Audit   *audit.Service
 	Consent *consent.Service
+	// Requests runs data-subject requests. Its Notifier, Packages and
+	// Holds are left for their packages to fill in.
+	Requests *requests.Service
 	// Jobs runs background work: checkpoints, key re-wrapping.
 	Jobs *jobs.Runner
 
@@ -100,6 +104,8 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
 	// Decisions keep subjects' status in memory: a vault change must reach them.
 	m.Vault.Changed = m.Consent.Forget
+	m.Requests = &requests.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Vault: m.Vault, Consent: m.Consent,
+		Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
 	return m.newJobs()
 }
 
@@ -179,6 +185,7 @@ func (m *Main) Run(ctx context.Context) error {
 	// The services read the policy at each call; Main.Policy may be set after Open.
 	m.Vault.Policies = vault.StaticPolicy{Compiled: m.Policy}
 	m.Consent.Policies = m.Vault.Policies
+	m.Requests.Policies = m.Vault.Policies
 	if err := m.Consent.Start(ctx); err != nil {
 		return err
 	}
@@ -197,6 +204,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Tenancy:      m.Tenancy,
 		Vault:        m.Vault,
 		Consent:      m.Consent,
+		Requests:     m.Requests,
 		Audit:        m.Audit,
 		Policy:       m.Policy,
 		Logger:       m.Logger,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/jobs"
+	"github.com/privet-dev/privet/requests"
 )
 
 // checkpointJob signs every tenant's audit chain head. It runs hourly, so
@@ -48,6 +49,18 @@ func (m *Main) newJobs() error {
 		_, err := m.Vault.RewrapAll(ctx, 500)
 		return err
 	})
+	// Data-subject requests: execution, notices and the expiry of requests
+	// never verified. Arguments are ids only; the workers are idempotent.
+	jobs.Handle(m.Jobs, func(ctx context.Context, j requests.ExecuteJob) error {
+		return m.Requests.Execute(ctx, j.TenantID, j.RequestID)
+	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, j requests.NotifyJob) error {
+		return m.Requests.SendNotice(ctx, j)
+	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, _ requests.ExpireJob) error {
+		_, err := m.Requests.ExpireUnverified(ctx)
+		return err
+	})
 	return nil
 }
 
@@ -55,4 +68,5 @@ func (m *Main) newJobs() error {
 var periodicJobs = []jobs.Periodic{
 	{Job: checkpointJob{}, Every: time.Hour},
 	{Job: rewrapJob{}, Every: 10 * time.Minute},
+	{Job: requests.ExpireJob{}, Every: 15 * time.Minute},
 }

@@ -105,6 +105,7 @@ func (a *app) rootCommand(lookupEnv func(string) (string, bool)) *cobra.Command 
 		a.keysCommand(),
 		a.tenantsCommand(),
 		a.subjectsCommand(),
+		a.requestsCommand(),
 		a.auditCommand(),
 		a.backupCommand(),
 		a.jobsCommand(),

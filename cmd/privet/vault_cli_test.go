@@ -100,3 +100,52 @@ func TestVaultFromTheCommandLine(t *testing.T) {
 	}
 
 }
+
+// TestRequestsFromTheCommandLine files, lists, denies and reports on a
+// request through the CLI.
+func TestRequestsFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := run(t, "init", "--data-dir", dir, "--tenant-name", "Acme")
+	if code != 0 {
+		t.Fatalf("init: %d %s", code, errOut)
+	}
+	tenant := regexp.MustCompile(`tenant (ten_\w+)`).FindStringSubmatch(out)[1]
+	input := filepath.Join(dir, "ada.json")
+	if err := os.WriteFile(input, []byte(`{"jurisdiction":"DE","identities":[{"type":"email","value":"ada@example.com"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"--data-dir", dir, "--demo", "--tenant", tenant}
+	cli := func(args ...string) (int, string, string) { return run(t, append(args, base...)...) }
+	code, out, errOut = cli("subjects", "create", "--file", input)
+	if code != 0 {
+		t.Fatalf("create: %d %s", code, errOut)
+	}
+	var created struct{ ID string }
+	if err := json.Unmarshal([]byte(out), &created); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = cli("requests", "file", "--subject", created.ID, "--type", "erasure")
+	if code != 0 {
+		t.Fatalf("file: %d %s", code, errOut)
+	}
+	id := regexp.MustCompile(`request (req_\w+)`).FindStringSubmatch(out)[1]
+	if code, out, _ = cli("requests", "list", "--open"); code != 0 || !strings.Contains(out, id) {
+		t.Fatalf("list: %d %s", code, out)
+	}
+	if code, _, errOut = cli("requests", "deny", id); code != 1 || !strings.Contains(errOut, "reason") {
+		t.Fatalf("deny without a reason: %d %s", code, errOut)
+	}
+	if code, out, _ = cli("requests", "deny", id, "--reason", "excessive"); code != 0 || !strings.Contains(out, "denied") {
+		t.Fatalf("deny: %d %s", code, out)
+	}
+	if code, out, _ = cli("requests", "show", id); code != 0 || !strings.Contains(out, `"deny_reason": "excessive"`) || strings.Contains(out, "ada@") {
+		t.Fatalf("show: %d %s", code, out)
+	}
+	code, out, errOut = cli("requests", "report", "--from", "2000-01-01", "--to", "2100-01-01", "--format", "csv")
+	if code != 0 || !strings.Contains(out, "erasure,1,0,0,0,1,excessive=1") {
+		t.Fatalf("report: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut = cli("requests", "report", "--from", "yesterday", "--to", "2100-01-01"); code != 1 || !strings.Contains(errOut, "from") {
+		t.Fatalf("bad --from: %d %s", code, errOut)
+	}
+}
