@@ -22,10 +22,10 @@ const (
 	maxPlaces     = 50
 )
 
-// CreateInput is a new breach record. Its texts describe the breach and
+// NewIncident is a new breach record. Its texts describe the breach and
 // must not name or quote a person: they are shown to everyone affected and,
 // once published, to the public.
-type CreateInput struct {
+type NewIncident struct {
 	Title string `json:"title"`
 	// Description is what happened: the nature of the breach.
 	Description string `json:"description"`
@@ -38,9 +38,9 @@ type CreateInput struct {
 	Risk         privet.Risk `json:"risk"`
 	Impact       string      `json:"impact"`
 	Measures     string      `json:"measures"`
-	Advice       string      `json:"advice"`
+	Advice       string      `json:"advice,omitempty"`
 	// PasswordReset says affected accounts must reset their password.
-	PasswordReset bool `json:"password_reset"`
+	PasswordReset bool `json:"password_reset,omitempty"`
 	// Jurisdictions are the places or law keys whose breach rules apply;
 	// empty means every jurisdiction of the policy.
 	Jurisdictions []string `json:"jurisdictions,omitempty"`
@@ -72,7 +72,7 @@ func covers(pol *policy.Compiled, key string) bool {
 	return false
 }
 
-func (in *CreateInput) validate(pol *policy.Compiled, now time.Time) error {
+func (in *NewIncident) validate(pol *policy.Compiled, now time.Time) error {
 	if err := checkText("title", in.Title, maxTitle, true); err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (in *CreateInput) validate(pol *policy.Compiled, now time.Time) error {
 }
 
 // Create records a breach. The clocks of the law start at DiscoveredAt.
-func (s *Service) Create(ctx context.Context, actor privet.Actor, tenantID string, in CreateInput) (*privet.Incident, error) {
+func (s *Service) Create(ctx context.Context, actor privet.Actor, tenantID string, in NewIncident) (*privet.Incident, error) {
 	pol, err := s.policy(ctx, tenantID)
 	if err != nil {
 		return nil, err

@@ -102,7 +102,7 @@ func (e *env) person(place, email string, fields ...vault.FieldInput) string {
 	return v.ID
 }
 
-func (e *env) create(in incident.CreateInput) *privet.Incident {
+func (e *env) create(in incident.NewIncident) *privet.Incident {
 	e.t.Helper()
 	inc, err := e.inc.Create(e.ctx, tenancy.Operator(), e.tenant, in)
 	if err != nil {
@@ -111,8 +111,8 @@ func (e *env) create(in incident.CreateInput) *privet.Incident {
 	return inc
 }
 
-func breach() incident.CreateInput {
-	return incident.CreateInput{
+func breach() incident.NewIncident {
+	return incident.NewIncident{
 		Title: "Support mailbox exposed", Description: "A support mailbox was readable without a password for two days.",
 		Categories: []string{"user.contact.email"}, Risk: privet.RiskHigh,
 		Impact: "Your email address may receive phishing messages.", Measures: "The mailbox was closed and its password changed.",
@@ -205,20 +205,20 @@ func TestCreateValidation(t *testing.T) {
 	future := start.Add(time.Hour)
 	tests := []struct {
 		name  string
-		edit  func(in *incident.CreateInput)
+		edit  func(in *incident.NewIncident)
 		code  string
 		field string
 	}{
-		{"no title", func(in *incident.CreateInput) { in.Title = " " }, privet.EINVALID, "title"},
-		{"no description", func(in *incident.CreateInput) { in.Description = "" }, privet.EINVALID, "description"},
-		{"no measures", func(in *incident.CreateInput) { in.Measures = "" }, privet.EINVALID, "measures"},
-		{"long impact", func(in *incident.CreateInput) { in.Impact = strings.Repeat("x", 10_001) }, privet.ETOOLARGE, "impact"},
-		{"no categories", func(in *incident.CreateInput) { in.Categories = nil }, privet.EINVALID, "categories"},
-		{"unknown category", func(in *incident.CreateInput) { in.Categories = []string{"user.contact.email", "user.health"} }, privet.EINVALID, "categories[1]"},
-		{"bad risk", func(in *incident.CreateInput) { in.Risk = "medium" }, privet.EINVALID, "risk"},
-		{"discovered in the future", func(in *incident.CreateInput) { in.DiscoveredAt = future }, privet.EINVALID, "discovered_at"},
-		{"occurred after discovery", func(in *incident.CreateInput) { in.DiscoveredAt = start; in.OccurredAt = &future }, privet.EINVALID, "occurred_at"},
-		{"unknown jurisdiction", func(in *incident.CreateInput) { in.Jurisdictions = []string{"EU", "Atlantis"} }, privet.EINVALID, "jurisdictions[1]"},
+		{"no title", func(in *incident.NewIncident) { in.Title = " " }, privet.EINVALID, "title"},
+		{"no description", func(in *incident.NewIncident) { in.Description = "" }, privet.EINVALID, "description"},
+		{"no measures", func(in *incident.NewIncident) { in.Measures = "" }, privet.EINVALID, "measures"},
+		{"long impact", func(in *incident.NewIncident) { in.Impact = strings.Repeat("x", 10_001) }, privet.ETOOLARGE, "impact"},
+		{"no categories", func(in *incident.NewIncident) { in.Categories = nil }, privet.EINVALID, "categories"},
+		{"unknown category", func(in *incident.NewIncident) { in.Categories = []string{"user.contact.email", "user.health"} }, privet.EINVALID, "categories[1]"},
+		{"bad risk", func(in *incident.NewIncident) { in.Risk = "medium" }, privet.EINVALID, "risk"},
+		{"discovered in the future", func(in *incident.NewIncident) { in.DiscoveredAt = future }, privet.EINVALID, "discovered_at"},
+		{"occurred after discovery", func(in *incident.NewIncident) { in.DiscoveredAt = start; in.OccurredAt = &future }, privet.EINVALID, "occurred_at"},
+		{"unknown jurisdiction", func(in *incident.NewIncident) { in.Jurisdictions = []string{"EU", "Atlantis"} }, privet.EINVALID, "jurisdictions[1]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,12 +11,12 @@ import (
 	"github.com/privet-dev/privet/taxonomy"
 )
 
-// Report is the notification to a regulator, with what GDPR Art. 33(3)
+// BreachReport is the notification to a regulator, with what GDPR Art. 33(3)
 // asks it to contain: (a) the nature of the breach, the categories and
 // approximate numbers of people and records concerned; (b) the contact point
 // (the data protection officer); (c) the likely consequences; (d) the
 // measures taken or proposed. It names no person.
-type Report struct {
+type BreachReport struct {
 	IncidentID   string      `json:"incident_id"`
 	Title        string      `json:"title"`
 	Controller   string      `json:"controller"`
@@ -25,7 +25,7 @@ type Report struct {
 	OccurredAt   *time.Time  `json:"occurred_at,omitempty"`
 	Risk         privet.Risk `json:"risk"`
 	// Categories are the data categories concerned, with their names.
-	Categories []ReportCategory `json:"categories"`
+	Categories []BreachCategory `json:"categories"`
 	// People and Records are approximate: the subjects recorded as affected
 	// and their fields and identities of the categories concerned.
 	People  int64 `json:"people"`
@@ -42,14 +42,14 @@ type Report struct {
 	GeneratedAt   time.Time    `json:"generated_at"`
 }
 
-// ReportCategory is a data category in a report.
-type ReportCategory struct {
+// BreachCategory is a data category in a report.
+type BreachCategory struct {
 	Key  string `json:"key"`
 	Name string `json:"name,omitempty"`
 }
 
 // RegulatorReport builds the report to the regulator. Making one is audited.
-func (s *Service) RegulatorReport(ctx context.Context, actor privet.Actor, tenantID, id string) (*Report, error) {
+func (s *Service) RegulatorReport(ctx context.Context, actor privet.Actor, tenantID, id string) (*BreachReport, error) {
 	pol, err := s.policy(ctx, tenantID)
 	if err != nil {
 		return nil, err
@@ -61,7 +61,7 @@ func (s *Service) RegulatorReport(ctx context.Context, actor privet.Actor, tenan
 	inc := v.Incident
 	now := s.clock().Now()
 	c := pol.Policy.Controller
-	r := &Report{
+	r := &BreachReport{
 		IncidentID: inc.ID, Title: inc.Title, Controller: c.Name, Nature: inc.Description,
 		DiscoveredAt: inc.DiscoveredAt, OccurredAt: inc.OccurredAt, Risk: inc.Risk,
 		People: v.Affected.People, Records: v.Affected.Records,
@@ -73,7 +73,7 @@ func (s *Service) RegulatorReport(ctx context.Context, actor privet.Actor, tenan
 		r.Contact = *c.DPO
 	}
 	for _, key := range inc.Categories {
-		rc := ReportCategory{Key: key}
+		rc := BreachCategory{Key: key}
 		if e, ok := pol.Taxonomy.Get(taxonomy.Category, key); ok {
 			rc.Name = e.Name
 		}
@@ -97,7 +97,7 @@ func (s *Service) RegulatorReport(ctx context.Context, actor privet.Actor, tenan
 }
 
 // Markdown renders the report for a regulator's form or email.
-func (r *Report) Markdown() string {
+func (r *BreachReport) Markdown() string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	p("# Personal data breach notification: %s", r.Title)
