@@ -120,17 +120,30 @@ func identityTypes(types []privet.IdentityType) []string {
 	return out
 }
 
+// AffectedSubjectIDs starts from the category index (and the identities of
+// the types asked for), then joins the subjects: a query that started from
+// the subjects would scan the tenant's fields once per subject.
 func (t *tx) AffectedSubjectIDs(ctx context.Context, tenantID string, q privet.AffectedQuery) ([]string, error) {
 	var a sqlArgs
-	query := `SELECT s.id FROM subjects s
-		WHERE s.tenant_id = ` + a.add(tenantID) + ` AND s.id > ` + a.add(q.After) + ` AND s.status <> 'erased'`
+	var parts []string
+	if len(q.Categories) > 0 {
+		parts = append(parts, `SELECT f.subject_id FROM fields f WHERE f.tenant_id = `+a.add(tenantID)+
+			` AND f.subject_id > `+a.add(q.After)+` AND `+a.categoryMatch("f.category", q.Categories))
+	}
+	if len(q.IdentityTypes) > 0 {
+		parts = append(parts, `SELECT i.subject_id FROM identities i WHERE i.tenant_id = `+a.add(tenantID)+
+			` AND i.subject_id > `+a.add(q.After)+` AND i.type = ANY(`+a.add(identityTypes(q.IdentityTypes))+`)`)
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	query := `SELECT a.subject_id FROM (` + strings.Join(parts, " UNION ") + `) a
+		JOIN subjects s ON s.tenant_id = ` + a.add(tenantID) + ` AND s.id = a.subject_id
+		WHERE s.status <> 'erased'`
 	if len(q.Jurisdictions) > 0 {
 		query += ` AND s.jurisdiction = ANY(` + a.add(q.Jurisdictions) + `)`
 	}
-	query += ` AND (
-			EXISTS (SELECT 1 FROM fields f WHERE f.tenant_id = s.tenant_id AND f.subject_id = s.id AND ` + a.categoryMatch("f.category", q.Categories) + `)
-			OR EXISTS (SELECT 1 FROM identities i WHERE i.tenant_id = s.tenant_id AND i.subject_id = s.id AND i.type = ANY(` + a.add(identityTypes(q.IdentityTypes)) + `)))
-		ORDER BY s.id LIMIT ` + a.add(pageLimit(q.Limit))
+	query += ` ORDER BY a.subject_id LIMIT ` + a.add(pageLimit(q.Limit))
 	rows, err := t.q.Query(ctx, query, a...)
 	if err != nil {
 		return nil, dbError("affected subjects", err)

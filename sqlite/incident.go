@@ -136,21 +136,34 @@ func inList[T ~string](column string, values []T) (string, []any) {
 	return column + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ") + ")", args
 }
 
+// AffectedSubjectIDs starts from the category index (and the identities of
+// the types asked for), then joins the subjects: a query that started from
+// the subjects would scan the tenant's fields once per subject.
 func (t *tx) AffectedSubjectIDs(ctx context.Context, tenantID string, q privet.AffectedQuery) ([]string, error) {
-	cats, catArgs := categoryMatch("f.category", q.Categories)
-	types, typeArgs := inList("i.type", q.IdentityTypes)
+	var parts []string
+	var args []any
+	if len(q.Categories) > 0 {
+		cats, catArgs := categoryMatch("f.category", q.Categories)
+		parts = append(parts, `SELECT f.subject_id FROM fields f WHERE f.tenant_id = ? AND f.subject_id > ? AND `+cats)
+		args = append(append(args, tenantID, q.After), catArgs...)
+	}
+	if len(q.IdentityTypes) > 0 {
+		types, typeArgs := inList("i.type", q.IdentityTypes)
+		parts = append(parts, `SELECT i.subject_id FROM identities i WHERE i.tenant_id = ? AND i.subject_id > ? AND `+types)
+		args = append(append(args, tenantID, q.After), typeArgs...)
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
 	places := "1"
 	var placeArgs []any
 	if len(q.Jurisdictions) > 0 {
 		places, placeArgs = inList("s.jurisdiction", q.Jurisdictions)
 	}
-	query := `SELECT s.id FROM subjects s
-		WHERE s.tenant_id = ? AND s.id > ? AND s.status != 'erased' AND ` + places + ` AND (
-			EXISTS (SELECT 1 FROM fields f WHERE f.tenant_id = s.tenant_id AND f.subject_id = s.id AND ` + cats + `)
-			OR EXISTS (SELECT 1 FROM identities i WHERE i.tenant_id = s.tenant_id AND i.subject_id = s.id AND ` + types + `))
-		ORDER BY s.id LIMIT ?`
-	args := append([]any{tenantID, q.After}, placeArgs...)
-	args = append(append(append(args, catArgs...), typeArgs...), pageLimit(q.Limit))
+	query := `SELECT a.subject_id FROM (` + strings.Join(parts, " UNION ") + `) a
+		JOIN subjects s ON s.tenant_id = ? AND s.id = a.subject_id
+		WHERE s.status != 'erased' AND ` + places + ` ORDER BY a.subject_id LIMIT ?`
+	args = append(append(append(args, tenantID), placeArgs...), pageLimit(q.Limit))
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return nil, dbError("affected subjects", err)
