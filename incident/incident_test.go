@@ -64,11 +64,11 @@ type env struct {
 	other  string
 	emails map[string]string // subject id -> email
 	ctx    context.Context
-	t      *testing.T
+	t      testing.TB
 	phones int
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	svc := privettest.New(t, "cipo-cloud")
 	clock := privet.NewManualClock(start)
