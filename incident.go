@@ -91,7 +91,7 @@ type Incident struct {
 	UpdatedAt     time.Time `json:"updated_at"`
 }
 
-// IncidentFilter selects incidents to list, newest id order. After is the
+// IncidentFilter selects incidents to list, in id order. After is the
 // last id of the previous page.
 type IncidentFilter struct {
 	Status IncidentStatus // "" for any

@@ -69,6 +69,9 @@ func (s *Service) Deliver(ctx context.Context, job NoticeJob) (Delivery, error) 
 	if s.Sender == nil {
 		return d, privet.Errorf(privet.EUNAVAILABLE, "no email sender is configured")
 	}
+	if s.Vault == nil {
+		return d, privet.Errorf(privet.EUNAVAILABLE, "incident notices need the vault")
+	}
 	inc, err := s.get(ctx, job.TenantID, job.IncidentID)
 	if err != nil {
 		return d, err
