@@ -65,19 +65,22 @@ func testIncidents(t *testing.T, open OpenFunc) {
 
 	second := newIncident(tn.ID)
 	update(t, st, func(tx privet.Tx) error { return tx.CreateIncident(ctx, second) })
-	var all, open_ []*privet.Incident
+	var all, openOnly []*privet.Incident
 	view(t, st, func(tx privet.Tx) (err error) {
 		if all, err = tx.Incidents(ctx, tn.ID, privet.IncidentFilter{}); err != nil {
 			return err
 		}
-		open_, err = tx.Incidents(ctx, tn.ID, privet.IncidentFilter{Status: privet.IncidentOpen})
+		openOnly, err = tx.Incidents(ctx, tn.ID, privet.IncidentFilter{Status: privet.IncidentOpen})
 		return err
 	})
-	if len(all) != 2 || all[0].ID > all[1].ID || len(open_) != 1 || open_[0].ID != second.ID {
-		t.Fatalf("list: %d incidents, %d open", len(all), len(open_))
+	if len(all) != 2 || all[0].ID > all[1].ID || len(openOnly) != 1 || openOnly[0].ID != second.ID {
+		t.Fatalf("list: %d incidents, %d open", len(all), len(openOnly))
 	}
 	var none []*privet.Incident
-	view(t, st, func(tx privet.Tx) (err error) { none, err = tx.Incidents(ctx, other.ID, privet.IncidentFilter{}); return err })
+	view(t, st, func(tx privet.Tx) (err error) {
+		none, err = tx.Incidents(ctx, other.ID, privet.IncidentFilter{})
+		return err
+	})
 	if len(none) != 0 {
 		t.Fatalf("another tenant lists %d incidents", len(none))
 	}
@@ -193,8 +196,14 @@ func testIncidentAffected(t *testing.T, open OpenFunc) {
 
 	err := st.Update(ctx, func(tx privet.Tx) error { return tx.MarkNotified(ctx, tn.ID, inc.ID, lookalike.ID, at) })
 	wantNotFound(t, err)
-	err = st.Update(ctx, func(tx privet.Tx) error { _, err := tx.AddAffected(ctx, tn.ID, inc.ID, []string{foreign.ID}); return err })
+	err = st.Update(ctx, func(tx privet.Tx) error {
+		_, err := tx.AddAffected(ctx, tn.ID, inc.ID, []string{foreign.ID})
+		return err
+	})
 	wantNotFound(t, err)
-	err = st.Update(ctx, func(tx privet.Tx) error { _, err := tx.AddAffected(ctx, other.ID, inc.ID, []string{foreign.ID}); return err })
+	err = st.Update(ctx, func(tx privet.Tx) error {
+		_, err := tx.AddAffected(ctx, other.ID, inc.ID, []string{foreign.ID})
+		return err
+	})
 	wantNotFound(t, err)
 }
