@@ -17,11 +17,12 @@ const (
 	ScopeConsentWrite  Scope = "consent:write"
 	ScopeRequestsAdmin Scope = "requests:admin"
 	ScopeAuditRead     Scope = "audit:read"
+	ScopeIncidents     Scope = "incidents:admin"
 	ScopeAdmin         Scope = "admin"
 )
 
 // Scopes lists every scope, in a stable order.
-var Scopes = []Scope{ScopeVaultRead, ScopeVaultWrite, ScopeConsentRead, ScopeConsentWrite, ScopeRequestsAdmin, ScopeAuditRead, ScopeAdmin}
+var Scopes = []Scope{ScopeVaultRead, ScopeVaultWrite, ScopeConsentRead, ScopeConsentWrite, ScopeRequestsAdmin, ScopeAuditRead, ScopeIncidents, ScopeAdmin}
 
 // ParseScope validates a scope name.
 func ParseScope(s string) (Scope, error) {

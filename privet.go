@@ -31,11 +31,12 @@ func NewID(prefix string) string {
 
 // ID prefixes, one per kind of object.
 const (
-	PrefixTenant  = "ten"
-	PrefixAPIKey  = "key"
-	PrefixSubject = "sub"
-	PrefixConsent = "con"
-	PrefixRequest = "req"
-	PrefixHold    = "hld"
-	PrefixPackage = "pkg"
+	PrefixTenant   = "ten"
+	PrefixAPIKey   = "key"
+	PrefixSubject  = "sub"
+	PrefixConsent  = "con"
+	PrefixRequest  = "req"
+	PrefixHold     = "hld"
+	PrefixIncident = "inc"
+	PrefixPackage  = "pkg"
 )

@@ -25,6 +25,7 @@ type Tx interface {
 	ConsentStore
 	PackageStore
 	RequestStore
+	IncidentStore
 	JobEnqueuer
 }
 

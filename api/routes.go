@@ -59,6 +59,18 @@ func (s *Server) routes() {
 	if r := s.cfg.Requests; r != nil {
 		s.requestRoutes(r)
 	}
+	// Incidents: breach records, the law's clocks, notices to people and regulators.
+	register(s, endpoint{http.MethodPost, "/v1/incidents", "create-incident", "Record a personal data breach; the law's clocks start at discovered_at", privet.ScopeIncidents}, s.incidentCreate)
+	register(s, endpoint{http.MethodGet, "/v1/incidents", "list-incidents", "List incidents with their regulator deadline and whether one is overdue", privet.ScopeIncidents}, s.incidentList)
+	register(s, endpoint{http.MethodGet, "/v1/incidents/{id}", "get-incident", "An incident with the notices the law asks for and their deadlines", privet.ScopeIncidents}, s.incidentGet)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/incidents/{id}/affected", "find-incident-affected", "Record the subjects holding data of the incident's categories", privet.ScopeIncidents}, http.StatusOK, s.incidentFind)
+	register(s, endpoint{http.MethodGet, "/v1/incidents/{id}/affected", "list-incident-affected", "The affected subjects' ids: the list to force password resets for", privet.ScopeIncidents}, s.incidentAffected)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/incidents/{id}/notify", "notify-incident-people", "Email every affected person the notice, once each, by a durable job", privet.ScopeIncidents}, http.StatusAccepted, s.incidentNotify)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/incidents/{id}/regulator-notified", "record-incident-regulator-notified", "Record that the regulator was notified", privet.ScopeIncidents}, http.StatusOK, s.incidentRegulatorNotified)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/incidents/{id}/publish", "publish-incident", "Publish the public notice, for when individual notice is impractical", privet.ScopeIncidents}, http.StatusOK, s.incidentPublish)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/incidents/{id}/close", "close-incident", "Close an incident", privet.ScopeIncidents}, http.StatusOK, s.incidentClose)
+	register(s, endpoint{http.MethodGet, "/v1/incidents/{id}/report", "get-incident-report", "The report to the regulator (GDPR Art. 33(3)), as JSON and Markdown", privet.ScopeIncidents}, s.incidentReport)
+	register(s, endpoint{http.MethodGet, "/v1/public/incidents/{id}", "get-public-incident", "A published breach notice", public}, s.incidentPublic)
 
 	register(s, endpoint{http.MethodGet, "/v1/audit/events", "list-audit-events", "Query the audit log by subject, actor, action and time", privet.ScopeAuditRead}, s.auditEvents)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/audit/verify", "verify-audit", "Verify the audit log's hash chain and signed checkpoints", privet.ScopeAuditRead}, http.StatusOK, s.auditVerify)

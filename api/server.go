@@ -19,6 +19,7 @@ import (
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/audit"
 	"github.com/privet-dev/privet/consent"
+	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/tenancy"
@@ -40,6 +41,9 @@ type Config struct {
 	Consent *consent.Service
 	// Requests runs data-subject requests; nil leaves their routes out.
 	Requests *requests.Service
+	// Incidents keeps breach records; without it the incident routes
+	// answer 503.
+	Incidents *incident.Service
 	// Policy is the compiled privacy policy; routes that consult it use it.
 	// It may be nil while no policy is loaded.
 	Policy *policy.Compiled

@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
@@ -34,6 +35,15 @@ func objectFixtures() map[string]fixture {
 		}
 		return v.ID
 	}
+	incidentOf := func(t *testing.T, e *env) string {
+		inc, err := e.services.Incidents.Create(context.Background(), tenancy.Operator(), e.tenantA, incident.NewIncident{
+			Title: "Walk", Description: "d", Categories: []string{"user.contact.email"}, Risk: privet.RiskHigh, Impact: "i", Measures: "m",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inc.ID
+	}
 	request := func(t *testing.T, e *env) string {
 		f, err := e.services.Requests.File(context.Background(), tenancy.Operator(), e.tenantA, requests.FileInput{SubjectID: subject(t, e), Type: "rectification",
 			Corrections: map[string]string{"name": "Walk Victim II"}})
@@ -43,14 +53,22 @@ func objectFixtures() map[string]fixture {
 		return f.Request.ID
 	}
 	fixtures := map[string]fixture{
-		"GET /v1/subjects/{id}":             subject,
-		"PATCH /v1/subjects/{id}":           subject,
-		"DELETE /v1/subjects/{id}":          subject,
-		"POST /v1/subjects/{id}/close":      subject,
-		"POST /v1/subjects/{id}/restrict":   subject,
-		"POST /v1/subjects/{id}/reactivate": subject,
-		"POST /v1/subjects/{id}/touch":      subject,
-		"GET /v1/subjects/{id}/consents":    subject,
+		"GET /v1/incidents/{id}":                     incidentOf,
+		"POST /v1/incidents/{id}/affected":           incidentOf,
+		"GET /v1/incidents/{id}/affected":            incidentOf,
+		"POST /v1/incidents/{id}/notify":             incidentOf,
+		"POST /v1/incidents/{id}/regulator-notified": incidentOf,
+		"POST /v1/incidents/{id}/publish":            incidentOf,
+		"POST /v1/incidents/{id}/close":              incidentOf,
+		"GET /v1/incidents/{id}/report":              incidentOf,
+		"GET /v1/subjects/{id}":                      subject,
+		"PATCH /v1/subjects/{id}":                    subject,
+		"DELETE /v1/subjects/{id}":                   subject,
+		"POST /v1/subjects/{id}/close":               subject,
+		"POST /v1/subjects/{id}/restrict":            subject,
+		"POST /v1/subjects/{id}/reactivate":          subject,
+		"POST /v1/subjects/{id}/touch":               subject,
+		"GET /v1/subjects/{id}/consents":             subject,
 		"GET /v1/consents/{id}/receipt": func(t *testing.T, e *env) string {
 			body := `{"subject_id":"` + subject(t, e) + `","purpose":"marketing.communications.email","state":"given","source":"api"}`
 			w := e.do(t, http.MethodPost, "/v1/consents", e.adminA, body)

@@ -37,6 +37,9 @@ type Law struct {
 	Complaint            string // where a person may complain
 	Appeal               bool   // a denial must offer an appeal
 	CrossBorderConsent   bool   // a transfer abroad needs separate consent
+	// Breach is what the law asks after a personal data breach; nil where
+	// privet knows no breach rule for the place.
+	Breach *BreachRule
 	// Citations maps a field name ("Response", "ConsentAge", ...) and, for
 	// each granted right, "Right.<right>" to the article or section it
 	// comes from, so notices and request emails can cite the law.
@@ -62,6 +65,10 @@ func (l *Law) clone() *Law {
 	c := *l
 	c.Rights = slices.Clone(l.Rights)
 	c.OptInRequired = slices.Clone(l.OptInRequired)
+	if l.Breach != nil {
+		b := *l.Breach
+		c.Breach = &b
+	}
 	if l.RepeatLimits != nil {
 		c.RepeatLimits = make(map[Right]RepeatLimit, len(l.RepeatLimits))
 		for k, v := range l.RepeatLimits {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/deadline"
 	"github.com/privet-dev/privet/jurisdiction"
 )
@@ -239,6 +240,7 @@ func TestEveryValueIsCited(t *testing.T) {
 			"Appeal":              l.Appeal,
 			"CrossBorderConsent":  l.CrossBorderConsent,
 			"Complaint":           l.Complaint != "",
+			"Breach":              l.Breach != nil,
 		}
 		for _, r := range l.Rights {
 			need["Right."+string(r)] = true
@@ -313,4 +315,42 @@ func FuzzLookup(f *testing.F) {
 			t.Fatalf("Lookup(%q) found a law for a malformed place", place)
 		}
 	})
+}
+
+func TestBreachRules(t *testing.T) {
+	tests := []struct {
+		place         string
+		regulatorRisk privet.Risk
+		within        string // "" for no fixed period
+		timing        string
+		minPeople     int
+		peopleRisk    privet.Risk
+	}{
+		{"DE", privet.RiskSome, "72h", "72 hours", 0, privet.RiskHigh},
+		{"GB", privet.RiskSome, "72h", "72 hours", 0, privet.RiskHigh},
+		{"CN", privet.RiskNone, "", "immediately", 0, privet.RiskSome},
+		{"US-CA", privet.RiskNone, "", "with the notice", 501, privet.RiskNone},
+		{"US-CO", privet.RiskSome, "30d", "30 days", 500, privet.RiskSome},
+		{"BR", privet.RiskSome, "3bd", "three working days", 0, privet.RiskSome},
+	}
+	for _, tt := range tests {
+		l, ok := jurisdiction.Lookup(tt.place)
+		if !ok || l.Breach == nil {
+			t.Fatalf("%s: no breach rule", tt.place)
+		}
+		b := l.Breach
+		within := ""
+		if !b.RegulatorWithin.IsZero() {
+			within = b.RegulatorWithin.String()
+		}
+		if b.RegulatorRisk != tt.regulatorRisk || within != tt.within || !strings.Contains(b.RegulatorTiming, tt.timing) ||
+			b.RegulatorMinPeople != tt.minPeople || b.PeopleRisk != tt.peopleRisk || b.Regulator == "" || b.PeopleTiming == "" {
+			t.Errorf("%s: %+v", tt.place, b)
+		}
+	}
+	for _, place := range []string{"US", "US-NY"} {
+		if l, _ := jurisdiction.Lookup(place); l.Breach != nil {
+			t.Errorf("%s: a breach rule privet does not model", place)
+		}
+	}
 }

@@ -140,7 +140,9 @@ func eu() *Law {
 		Complaint:            "the supervisory authority of the member state of habitual residence, place of work or alleged infringement", // GDPR Art. 77(1)
 		Appeal:               false,                                                                                                        // GDPR has no appeal to the controller; Art. 12(4) points to the authority and the courts
 		CrossBorderConsent:   false,                                                                                                        // GDPR Chapter V: adequacy or safeguards; consent is only a derogation (Art. 49(1)(a))
+		Breach:               breachEU(),
 		Citations: map[string]string{
+			"Breach":                       "GDPR Art. 33(1), 34(1)",
 			"Response":                     "GDPR Art. 12(3)",
 			"Extension":                    "GDPR Art. 12(3)",
 			"ConsentAge":                   "GDPR Art. 8(1)",
@@ -192,7 +194,9 @@ func uk() *Law {
 		Complaint:            "the Information Commissioner's Office", // UK GDPR Art. 77; DPA 2018 s.165
 		Appeal:               false,
 		CrossBorderConsent:   false, // UK GDPR Chapter V; consent only a derogation (Art. 49(1)(a))
+		Breach:               breachUK(),
 		Citations: map[string]string{
+			"Breach":                       "UK GDPR Art. 33(1), 34(1)",
 			"Response":                     "UK GDPR Art. 12(3)",
 			"Extension":                    "UK GDPR Art. 12(3)",
 			"ConsentAge":                   "Data Protection Act 2018 s.9",
@@ -247,7 +251,9 @@ func california() *Law {
 		PausesForInformation: false,                                                                         // Cal. Code Regs. tit. 11 §7021(b): the 45 days run from receipt, verification included
 		Complaint:            "the California Privacy Protection Agency or the California Attorney General", // Cal. Civ. Code §1798.199.45, §1798.199.90
 		Appeal:               false,                                                                         // the CCPA requires no appeal process
+		Breach:               breachCalifornia(),
 		Citations: map[string]string{
+			"Breach":                "Cal. Civ. Code §1798.82(a), (f)",
 			"Response":              "Cal. Civ. Code §1798.130(a)(2)(A); Cal. Code Regs. tit. 11 §7021(b)",
 			"Extension":             "Cal. Civ. Code §1798.130(a)(2)(A)",
 			"ReceiptConfirmation":   "Cal. Code Regs. tit. 11 §7021(a)",
@@ -301,7 +307,9 @@ func virginia() *Law {
 		PausesForInformation: false,
 		Complaint:            "the Virginia Attorney General", // Va. Code §59.1-577(C), §59.1-584
 		Appeal:               true,                            // Va. Code §59.1-577(C): answer within 60 days
+		Breach:               breachVirginia(),
 		Citations: map[string]string{
+			"Breach":                       "Va. Code §18.2-186.6(B)",
 			"Response":                     "Va. Code §59.1-577(B)(1)",
 			"Extension":                    "Va. Code §59.1-577(B)(1)",
 			"UnsubscribeDeadline":          "15 U.S.C. §7704(a)(4)(A)",
@@ -356,7 +364,9 @@ func colorado() *Law {
 		PausesForInformation: false,
 		Complaint:            "the Colorado Attorney General", // C.R.S. §6-1-1306(3)(e), §6-1-1311
 		Appeal:               true,                            // C.R.S. §6-1-1306(3): answer within 45 days, extendable by 60
+		Breach:               breachColorado(),
 		Citations: map[string]string{
+			"Breach":                       "C.R.S. §6-1-716(2)",
 			"Response":                     "C.R.S. §6-1-1306(2)(a)",
 			"Extension":                    "C.R.S. §6-1-1306(2)(a)",
 			"UnsubscribeDeadline":          "15 U.S.C. §7704(a)(4)(A)",
@@ -411,7 +421,9 @@ func connecticut() *Law {
 		PausesForInformation: false,
 		Complaint:            "the Connecticut Attorney General", // Conn. Gen. Stat. §42-518(d), §42-525
 		Appeal:               true,                               // Conn. Gen. Stat. §42-518(d): answer within 60 days
+		Breach:               breachConnecticut(),
 		Citations: map[string]string{
+			"Breach":                       "Conn. Gen. Stat. §36a-701b(b)",
 			"Response":                     "Conn. Gen. Stat. §42-518(b)(1)",
 			"Extension":                    "Conn. Gen. Stat. §42-518(b)(1)",
 			"UnsubscribeDeadline":          "15 U.S.C. §7704(a)(4)(A)",
@@ -462,7 +474,9 @@ func utah() *Law {
 		PausesForInformation: false,
 		Complaint:            "the Utah Division of Consumer Protection", // Utah Code §13-61-401
 		Appeal:               false,                                      // Utah requires no appeal process
+		Breach:               breachUtah(),
 		Citations: map[string]string{
+			"Breach":                     "Utah Code §13-44-202",
 			"Response":                   "Utah Code §13-61-203(4)(a)",
 			"Extension":                  "Utah Code §13-61-203(4)(b)",
 			"UnsubscribeDeadline":        "15 U.S.C. §7704(a)(4)(A)",
@@ -504,7 +518,9 @@ func canada() *Law {
 		Complaint:            "the Office of the Privacy Commissioner of Canada", // PIPEDA s.11
 		Appeal:               false,
 		CrossBorderConsent:   false, // PIPEDA Principle 4.1.3: accountability, not consent, for transfers
+		Breach:               breachCanada(),
 		Citations: map[string]string{
+			"Breach":                 "PIPEDA s.10.1(1), (3)",
 			"Response":               "PIPEDA s.8(3)",
 			"Extension":              "PIPEDA s.8(4)",
 			"UnsubscribeDeadline":    "CASL s.11(3)",
@@ -546,7 +562,9 @@ func brazil() *Law {
 		Complaint:            "the Autoridade Nacional de Proteção de Dados (ANPD)", // LGPD Art. 18 §1
 		Appeal:               false,
 		CrossBorderConsent:   false, // LGPD Art. 33: specific consent is one of several transfer bases (Art. 33, VIII)
+		Breach:               breachBrazil(),
 		Citations: map[string]string{
+			"Breach":                       "LGPD Art. 48; Resolução CD/ANPD nº 15/2024 Art. 6, 9",
 			"Response":                     "LGPD Art. 19, II",
 			"ConsentAge":                   "LGPD Art. 14 §1; Lei 8.069/1990 Art. 2",
 			"Complaint":                    "LGPD Art. 18 §1",
@@ -605,7 +623,9 @@ func china() *Law {
 		Complaint:            "the departments performing personal information protection duties, such as the Cyberspace Administration of China", // PIPL Art. 60, 65
 		Appeal:               false,
 		CrossBorderConsent:   true, // PIPL Art. 39: separate consent for provision abroad
+		Breach:               breachChina(),
 		Citations: map[string]string{
+			"Breach":                       "PIPL Art. 57",
 			"Response":                     "PIPL Art. 50 (no fixed days); Guo Xin Ban Mi Zi [2019] No. 191 (15 working days); GB/T 35273-2020 §8.7 (30 days)",
 			"ConsentAge":                   "PIPL Art. 31",
 			"OptInRequired":                "PIPL Art. 13, 23, 29",

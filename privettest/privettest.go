@@ -13,6 +13,7 @@ import (
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/examples"
+	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/storetest"
@@ -33,6 +34,8 @@ type Services struct {
 	// Requests runs data-subject requests; it has no notifier, package
 	// builder or holds: tests that run its jobs set their own.
 	Requests *requests.Service
+	// Incidents has no email sender: tests that send notices set one.
+	Incidents *incident.Service
 }
 
 // New opens a fresh SQLite store and key store, a new master key, and the
@@ -64,10 +67,11 @@ func New(t testing.TB, example string) *Services {
 	consentSvc := &consent.Service{Store: store, Master: master, Policies: policies, Clock: clock}
 	return &Services{
 		Store: store, Keys: keys, Master: master, Policy: pol,
-		Tenancy: &tenancy.Service{Store: store, Master: master, Clock: clock},
-		Vault:   vaultSvc,
-		Audit:   &audit.Service{Store: store, Master: master, Clock: clock},
-		Consent: consentSvc,
+		Tenancy:   &tenancy.Service{Store: store, Master: master, Clock: clock},
+		Vault:     vaultSvc,
+		Audit:     &audit.Service{Store: store, Master: master, Clock: clock},
+		Consent:   consentSvc,
+		Incidents: &incident.Service{Store: store, Vault: vaultSvc, Policies: policies, Clock: clock},
 		Requests: &requests.Service{Store: store, Keys: keys, Master: master, Vault: vaultSvc, Consent: consentSvc,
 			Policies: policies, Clock: clock},
 	}

@@ -45,6 +45,8 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("RequestOpenUnique", func(t *testing.T) { testRequestOpenUnique(t, open) })
 	t.Run("RequestList", func(t *testing.T) { testRequestList(t, open) })
 	t.Run("RequestDueCounts", func(t *testing.T) { testRequestDueCounts(t, open) })
+	t.Run("Incidents", func(t *testing.T) { testIncidents(t, open) })
+	t.Run("IncidentAffected", func(t *testing.T) { testIncidentAffected(t, open) })
 	t.Run("Checkpoints", func(t *testing.T) { testCheckpoints(t, open) })
 	t.Run("UpdateErrorRollsBack", func(t *testing.T) { testUpdateErrorRollsBack(t, open) })
 	t.Run("UpdatePanic", func(t *testing.T) { testUpdatePanic(t, open) })

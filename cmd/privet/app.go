@@ -17,7 +17,9 @@ import (
 	"github.com/privet-dev/privet/config"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/jobs"
+	"github.com/privet-dev/privet/notify"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/postgres"
 	"github.com/privet-dev/privet/requests"
@@ -47,6 +49,11 @@ type Main struct {
 	// Requests runs data-subject requests. Its Notifier, Packages and
 	// Holds are left for their packages to fill in.
 	Requests *requests.Service
+	// Incidents keeps breach records and sends their notices through Mail.
+	Incidents *incident.Service
+	// Mail delivers email; nil until an SMTP sender is configured, and
+	// incident notices wait (their job retries) until then.
+	Mail notify.Sender
 	// Jobs runs background work: checkpoints, key re-wrapping.
 	Jobs *jobs.Runner
 
@@ -102,6 +109,7 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Vault.ReloadMaster = func() error { return m.Master.Reload(cfg.MasterKeyPath()) }
 	m.Audit = &audit.Service{Store: m.Store, Master: m.Master, Clock: clock}
 	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
+	m.Incidents = &incident.Service{Store: m.Store, Vault: m.Vault, Policies: m.Vault.Policies, Clock: clock, Sender: m.Mail}
 	// Decisions keep subjects' status in memory: a vault change must reach them.
 	m.Vault.Changed = m.Consent.Forget
 	m.Requests = &requests.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Vault: m.Vault, Consent: m.Consent,
@@ -186,6 +194,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Vault.Policies = vault.StaticPolicy{Compiled: m.Policy}
 	m.Consent.Policies = m.Vault.Policies
 	m.Requests.Policies = m.Vault.Policies
+	m.Incidents.Policies = m.Vault.Policies
+	m.Incidents.Sender = m.Mail
 	if err := m.Consent.Start(ctx); err != nil {
 		return err
 	}
@@ -205,6 +215,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Vault:        m.Vault,
 		Consent:      m.Consent,
 		Requests:     m.Requests,
+		Incidents:    m.Incidents,
 		Audit:        m.Audit,
 		Policy:       m.Policy,
 		Logger:       m.Logger,

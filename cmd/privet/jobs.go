@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/jobs"
 	"github.com/privet-dev/privet/requests"
 )
@@ -59,6 +60,12 @@ func (m *Main) newJobs() error {
 	})
 	jobs.Handle(m.Jobs, func(ctx context.Context, _ requests.ExpireJob) error {
 		_, err := m.Requests.ExpireUnverified(ctx)
+		return err
+	})
+	// Incident notices: each affected person is emailed once; a failed
+	// send retries the job, which resumes with the people left.
+	jobs.Handle(m.Jobs, func(ctx context.Context, job incident.NoticeJob) error {
+		_, err := m.Incidents.Deliver(ctx, job)
 		return err
 	})
 	return nil

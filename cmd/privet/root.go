@@ -70,6 +70,10 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer, looku
 func privetMessage(err error) string {
 	var pe *privet.Error
 	if errors.As(err, &pe) {
+		if pe.Field != "" {
+			// The field names what to fix; the message alone may not.
+			return pe.Field + ": " + pe.Message
+		}
 		return pe.Message
 	}
 	return err.Error()
@@ -112,6 +116,7 @@ func (a *app) rootCommand(lookupEnv func(string) (string, bool)) *cobra.Command 
 		a.versionCommand(),
 		a.loadCommand(),
 		a.consentCommand(),
+		a.incidentsCommand(),
 	)
 	return root
 }
