@@ -31,10 +31,11 @@ func NewID(prefix string) string {
 
 // ID prefixes, one per kind of object.
 const (
-	PrefixTenant  = "ten"
-	PrefixAPIKey  = "key"
-	PrefixSubject = "sub"
-	PrefixConsent = "con"
-	PrefixRequest = "req"
-	PrefixHold    = "hld"
+	PrefixTenant    = "ten"
+	PrefixAPIKey    = "key"
+	PrefixSubject   = "sub"
+	PrefixConsent   = "con"
+	PrefixRequest   = "req"
+	PrefixHold      = "hld"
+	PrefixComplaint = "cmp"
 )
