@@ -55,6 +55,18 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("OPTIONS /v1/public/consents", banner.preflight)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/public/consents", "record-banner-consent", "Record a visitor's cookie banner choice", public}, http.StatusNoContent, banner.record)
 
+	// Disclosures to recipients: the transfer check records each one.
+	registerStatus(s, endpoint{http.MethodPost, "/v1/transfers/check", "check-transfer", "May a recipient receive these categories of a subject for a purpose now? Allowed checks are recorded as disclosures", privet.ScopeVaultRead}, http.StatusOK, s.transferCheck)
+	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}/disclosures", "list-subject-disclosures", "A subject's disclosures to recipients, from the audit log", privet.ScopeAuditRead}, s.disclosureList)
+	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}/disclosures/report", "report-subject-disclosures", "A subject's recipients: the last 12 months, or direct marketing in the prior calendar year", privet.ScopeAuditRead}, s.disclosureReport)
+
+	// Complaints and their response clock.
+	register(s, endpoint{http.MethodPost, "/v1/complaints", "create-complaint", "Register a complaint and start its response clock", privet.ScopeRequestsAdmin}, s.complaintCreate)
+	register(s, endpoint{http.MethodGet, "/v1/complaints", "list-complaints", "List complaints by due date, with overdue counts", privet.ScopeRequestsAdmin}, s.complaintList)
+	register(s, endpoint{http.MethodGet, "/v1/complaints/{id}", "get-complaint", "A complaint and its response clock", privet.ScopeRequestsAdmin}, s.complaintGet)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/complaints/{id}/answer", "answer-complaint", "Record that a complaint was answered", privet.ScopeRequestsAdmin}, http.StatusOK, s.complaintAnswer)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/complaints/{id}/escalate", "escalate-complaint", "Refer a complaint to the body the policy names", privet.ScopeRequestsAdmin}, http.StatusOK, s.complaintEscalate)
+
 	register(s, endpoint{http.MethodGet, "/v1/audit/events", "list-audit-events", "Query the audit log by subject, actor, action and time", privet.ScopeAuditRead}, s.auditEvents)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/audit/verify", "verify-audit", "Verify the audit log's hash chain and signed checkpoints", privet.ScopeAuditRead}, http.StatusOK, s.auditVerify)
 	register(s, endpoint{http.MethodPost, "/v1/audit/checkpoints", "create-audit-checkpoint", "Sign the audit log's head now", privet.ScopeAdmin}, s.auditCheckpoint)

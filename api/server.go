@@ -18,9 +18,11 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/audit"
+	"github.com/privet-dev/privet/complaint"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/tenancy"
+	"github.com/privet-dev/privet/transfer"
 	"github.com/privet-dev/privet/vault"
 )
 
@@ -37,6 +39,10 @@ type Config struct {
 	Audit *audit.Service
 	// Consent keeps the consent ledger and answers decisions.
 	Consent *consent.Service
+	// Transfers checks and records disclosures to recipients; Complaints
+	// keeps the complaints register. Their routes answer 503 while nil.
+	Transfers  *transfer.Service
+	Complaints *complaint.Service
 	// Policy is the compiled privacy policy; routes that consult it use it.
 	// It may be nil while no policy is loaded.
 	Policy *policy.Compiled

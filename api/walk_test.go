@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/complaint"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
 )
@@ -34,14 +35,19 @@ func objectFixtures() map[string]fixture {
 		return v.ID
 	}
 	return map[string]fixture{
-		"GET /v1/subjects/{id}":             subject,
-		"PATCH /v1/subjects/{id}":           subject,
-		"DELETE /v1/subjects/{id}":          subject,
-		"POST /v1/subjects/{id}/close":      subject,
-		"POST /v1/subjects/{id}/restrict":   subject,
-		"POST /v1/subjects/{id}/reactivate": subject,
-		"POST /v1/subjects/{id}/touch":      subject,
-		"GET /v1/subjects/{id}/consents":    subject,
+		"GET /v1/subjects/{id}":                    subject,
+		"PATCH /v1/subjects/{id}":                  subject,
+		"DELETE /v1/subjects/{id}":                 subject,
+		"POST /v1/subjects/{id}/close":             subject,
+		"POST /v1/subjects/{id}/restrict":          subject,
+		"POST /v1/subjects/{id}/reactivate":        subject,
+		"POST /v1/subjects/{id}/touch":             subject,
+		"GET /v1/subjects/{id}/consents":           subject,
+		"GET /v1/subjects/{id}/disclosures":        subject,
+		"GET /v1/subjects/{id}/disclosures/report": subject,
+		"GET /v1/complaints/{id}":                  complaintFixture,
+		"POST /v1/complaints/{id}/answer":          complaintFixture,
+		"POST /v1/complaints/{id}/escalate":        complaintFixture,
 		"GET /v1/consents/{id}/receipt": func(t *testing.T, e *env) string {
 			body := `{"subject_id":"` + subject(t, e) + `","purpose":"marketing.communications.email","state":"given","source":"api"}`
 			w := e.do(t, http.MethodPost, "/v1/consents", e.adminA, body)
@@ -59,6 +65,15 @@ func objectFixtures() map[string]fixture {
 			return k.ID
 		},
 	}
+}
+
+// complaintFixture registers a complaint of tenant A.
+func complaintFixture(t *testing.T, e *env) string {
+	c, err := e.services.Complaints.Create(context.Background(), tenancy.Operator(), e.tenantA, complaint.CreateInput{Channel: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)

@@ -43,8 +43,8 @@ func (s *Service) now() time.Time {
 	return cmp.Or[privet.Clock](s.Clock, privet.SystemClock{}).Now()
 }
 
-// View is a complaint as the register shows it at a time.
-type View struct {
+// Complaint is a complaint as the register shows it at a time.
+type Complaint struct {
 	*privet.Complaint
 	Overdue bool `json:"overdue"`
 	// Escalation is where the person may take the complaint (the policy's
@@ -52,8 +52,8 @@ type View struct {
 	Escalation string `json:"escalation,omitempty"`
 }
 
-func view(c *privet.Complaint, pol *policy.Compiled, now time.Time) *View {
-	v := &View{Complaint: c, Overdue: c.Overdue(now)}
+func view(c *privet.Complaint, pol *policy.Compiled, now time.Time) *Complaint {
+	v := &Complaint{Complaint: c, Overdue: c.Overdue(now)}
 	if (v.Overdue || c.Status == privet.ComplaintEscalated) && pol.Policy.Complaints != nil {
 		v.Escalation = pol.Policy.Complaints.Escalation
 	}
@@ -102,7 +102,7 @@ func DueAt(pol *policy.Compiled, place string, t time.Time) (time.Time, error) {
 
 // Create registers a complaint and starts its clock. EINVALID names the
 // field at fault; ENOTFOUND for a subject that is not the tenant's.
-func (s *Service) Create(ctx context.Context, actor privet.Actor, tenantID string, in CreateInput) (*View, error) {
+func (s *Service) Create(ctx context.Context, actor privet.Actor, tenantID string, in CreateInput) (*Complaint, error) {
 	pol, err := s.Policies.Policy(ctx, tenantID)
 	if err != nil {
 		return nil, err
@@ -163,7 +163,7 @@ func (s *Service) event(actor privet.Actor, c *privet.Complaint, action string, 
 }
 
 // Get returns the tenant's complaint. ENOTFOUND if none.
-func (s *Service) Get(ctx context.Context, tenantID, id string) (*View, error) {
+func (s *Service) Get(ctx context.Context, tenantID, id string) (*Complaint, error) {
 	pol, err := s.Policies.Policy(ctx, tenantID)
 	if err != nil {
 		return nil, err
@@ -187,7 +187,7 @@ type ListInput struct {
 }
 
 // List returns the tenant's complaints by due date, and the counts.
-func (s *Service) List(ctx context.Context, tenantID string, in ListInput) ([]*View, privet.ComplaintCounts, error) {
+func (s *Service) List(ctx context.Context, tenantID string, in ListInput) ([]*Complaint, privet.ComplaintCounts, error) {
 	var counts privet.ComplaintCounts
 	f := privet.ComplaintFilter{After: in.After, Limit: in.Limit}
 	if in.Status != "" {
@@ -220,7 +220,7 @@ func (s *Service) List(ctx context.Context, tenantID string, in ListInput) ([]*V
 	if err != nil {
 		return nil, counts, err
 	}
-	out := make([]*View, 0, len(cs))
+	out := make([]*Complaint, 0, len(cs))
 	for _, c := range cs {
 		if in.Overdue && c.Status == privet.ComplaintAnswered {
 			continue
@@ -232,7 +232,7 @@ func (s *Service) List(ctx context.Context, tenantID string, in ListInput) ([]*V
 
 // Answer records that the complaint was answered now. ECONFLICT if it was
 // answered already.
-func (s *Service) Answer(ctx context.Context, actor privet.Actor, tenantID, id string) (*View, error) {
+func (s *Service) Answer(ctx context.Context, actor privet.Actor, tenantID, id string) (*Complaint, error) {
 	return s.change(ctx, actor, tenantID, id, ActionAnswer, func(c *privet.Complaint, now time.Time) error {
 		if c.Status == privet.ComplaintAnswered {
 			return privet.Errorf(privet.ECONFLICT, "the complaint is answered already")
@@ -245,7 +245,7 @@ func (s *Service) Answer(ctx context.Context, actor privet.Actor, tenantID, id s
 // Escalate refers the complaint to the body the policy names, on the
 // person's request or once it is overdue. ECONFLICT if it is answered or
 // escalated already; EINVALID if the policy names no escalation body.
-func (s *Service) Escalate(ctx context.Context, actor privet.Actor, tenantID, id string) (*View, error) {
+func (s *Service) Escalate(ctx context.Context, actor privet.Actor, tenantID, id string) (*Complaint, error) {
 	pol, err := s.Policies.Policy(ctx, tenantID)
 	if err != nil {
 		return nil, err
@@ -262,7 +262,7 @@ func (s *Service) Escalate(ctx context.Context, actor privet.Actor, tenantID, id
 	})
 }
 
-func (s *Service) change(ctx context.Context, actor privet.Actor, tenantID, id, action string, fn func(*privet.Complaint, time.Time) error) (*View, error) {
+func (s *Service) change(ctx context.Context, actor privet.Actor, tenantID, id, action string, fn func(*privet.Complaint, time.Time) error) (*Complaint, error) {
 	pol, err := s.Policies.Policy(ctx, tenantID)
 	if err != nil {
 		return nil, err

@@ -10,12 +10,14 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/audit"
+	"github.com/privet-dev/privet/complaint"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/tenancy"
+	"github.com/privet-dev/privet/transfer"
 	"github.com/privet-dev/privet/vault"
 )
 
@@ -29,6 +31,9 @@ type Services struct {
 	Vault   *vault.Service
 	Audit   *audit.Service
 	Consent *consent.Service
+	// Transfers checks disclosures; Complaints keeps the complaints register.
+	Transfers  *transfer.Service
+	Complaints *complaint.Service
 }
 
 // New opens a fresh SQLite store and key store, a new master key, and the
@@ -56,11 +61,14 @@ func New(t testing.TB, example string) *Services {
 	}
 	policies := vault.StaticPolicy{Compiled: pol}
 	clock := privet.SystemClock{}
+	cs := &consent.Service{Store: store, Master: master, Policies: policies, Clock: clock}
 	return &Services{
 		Store: store, Keys: keys, Master: master, Policy: pol,
-		Tenancy: &tenancy.Service{Store: store, Master: master, Clock: clock},
-		Vault:   &vault.Service{Store: store, Keys: keys, Master: master, Policies: policies, Clock: clock},
-		Audit:   &audit.Service{Store: store, Master: master, Clock: clock},
-		Consent: &consent.Service{Store: store, Master: master, Policies: policies, Clock: clock},
+		Tenancy:    &tenancy.Service{Store: store, Master: master, Clock: clock},
+		Vault:      &vault.Service{Store: store, Keys: keys, Master: master, Policies: policies, Clock: clock},
+		Audit:      &audit.Service{Store: store, Master: master, Clock: clock},
+		Consent:    cs,
+		Transfers:  &transfer.Service{Store: store, Policies: policies, Consent: cs, Clock: clock},
+		Complaints: &complaint.Service{Store: store, Policies: policies, Clock: clock},
 	}
 }

@@ -32,8 +32,8 @@ type CheckInput struct {
 	DeIdentified bool
 }
 
-// Decision answers a check. Reason is one of the Reason codes.
-type Decision struct {
+// CheckResult answers a check. Reason is one of the Reason codes.
+type CheckResult struct {
 	SubjectID  string   `json:"subject_id"`
 	Recipient  string   `json:"recipient"`
 	Purpose    string   `json:"purpose"`
@@ -84,13 +84,13 @@ func (in *CheckInput) validate() error {
 // audit log: an allowed check is the disclosure's record, a denied one the
 // record of a refusal. EINVALID names the field at fault; ENOTFOUND for a
 // subject that does not exist (or not in this tenant).
-func (s *Service) Check(ctx context.Context, actor privet.Actor, tenantID string, in CheckInput) (Decision, error) {
+func (s *Service) Check(ctx context.Context, actor privet.Actor, tenantID string, in CheckInput) (CheckResult, error) {
 	if err := in.validate(); err != nil {
-		return Decision{}, err
+		return CheckResult{}, err
 	}
 	pol, err := s.policy(ctx, tenantID)
 	if err != nil {
-		return Decision{}, err
+		return CheckResult{}, err
 	}
 	var sub *privet.Subject
 	err = s.Store.View(ctx, func(tx privet.Tx) error {
@@ -98,14 +98,14 @@ func (s *Service) Check(ctx context.Context, actor privet.Actor, tenantID string
 		return err
 	})
 	if err != nil {
-		return Decision{}, err
+		return CheckResult{}, err
 	}
 	if sub.Status == privet.StatusErased {
-		return Decision{}, privet.Errorf(privet.ENOTFOUND, "subject not found")
+		return CheckResult{}, privet.Errorf(privet.ENOTFOUND, "subject not found")
 	}
 	d, err := s.decide(ctx, tenantID, pol, sub, in)
 	if err != nil {
-		return Decision{}, err
+		return CheckResult{}, err
 	}
 	ev := actor.Event(tenantID, ActionDisclose, s.now().Now())
 	ev.SubjectID = sub.ID
@@ -129,16 +129,16 @@ func (s *Service) Check(ctx context.Context, actor privet.Actor, tenantID string
 		ev.Reason += ";" + d.Reason
 	}
 	if err := s.Store.Update(ctx, func(tx privet.Tx) error { return tx.AppendAudit(ctx, ev) }); err != nil {
-		return Decision{}, err
+		return CheckResult{}, err
 	}
 	return d, nil
 }
 
 // decide applies the rules, the policy's own declarations first, then the
 // law where the subject is.
-func (s *Service) decide(ctx context.Context, tenantID string, pol *policy.Compiled, sub *privet.Subject, in CheckInput) (Decision, error) {
-	d := Decision{SubjectID: sub.ID, Recipient: in.Recipient, Purpose: in.Purpose, Categories: slices.Clone(in.Categories)}
-	deny := func(reason, field string) (Decision, error) {
+func (s *Service) decide(ctx context.Context, tenantID string, pol *policy.Compiled, sub *privet.Subject, in CheckInput) (CheckResult, error) {
+	d := CheckResult{SubjectID: sub.ID, Recipient: in.Recipient, Purpose: in.Purpose, Categories: slices.Clone(in.Categories)}
+	deny := func(reason, field string) (CheckResult, error) {
 		d.Reason, d.Field = reason, field
 		return d, nil
 	}
@@ -177,7 +177,7 @@ func (s *Service) decide(ctx context.Context, tenantID string, pol *policy.Compi
 			}
 			cd, err := s.Consent.Decide(ctx, tenantID, consent.DecideInput{Party: consent.Party{SubjectID: sub.ID}, Purpose: d.ConsentPurpose})
 			if err != nil {
-				return Decision{}, err
+				return CheckResult{}, err
 			}
 			d.ConsentReason = cd.Reason
 			// Only a consent the person gave counts: a purpose allowed on

@@ -126,8 +126,8 @@ const (
 	ReportShineTheLight = "shine_the_light"
 )
 
-// Report is a subject's recipients over a period.
-type Report struct {
+// RecipientReport is a subject's recipients over a period.
+type RecipientReport struct {
 	Kind       string             `json:"kind"`
 	Since      time.Time          `json:"since"`
 	Until      time.Time          `json:"until"`
@@ -149,7 +149,7 @@ func Period(kind string, now time.Time) (since, until time.Time, err error) {
 }
 
 // Report builds a subject's report of the kind at the clock's now.
-func (s *Service) Report(ctx context.Context, tenantID, subjectID, kind string) (*Report, error) {
+func (s *Service) Report(ctx context.Context, tenantID, subjectID, kind string) (*RecipientReport, error) {
 	since, until, err := Period(kind, s.now().Now())
 	if err != nil {
 		return nil, err
@@ -165,5 +165,5 @@ func (s *Service) Report(ctx context.Context, tenantID, subjectID, kind string) 
 	if kind == ReportShineTheLight {
 		ds = slices.DeleteFunc(ds, func(d Disclosure) bool { return !d.DirectMarketing })
 	}
-	return &Report{Kind: kind, Since: since, Until: until, Recipients: Recipients(ds)}, nil
+	return &RecipientReport{Kind: kind, Since: since, Until: until, Recipients: Recipients(ds)}, nil
 }

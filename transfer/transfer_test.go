@@ -107,7 +107,7 @@ func (e *env) record(t *testing.T, subjectID, purpose string, state privet.Conse
 	}
 }
 
-func (e *env) check(t *testing.T, in transfer.CheckInput) transfer.Decision {
+func (e *env) check(t *testing.T, in transfer.CheckInput) transfer.CheckResult {
 	t.Helper()
 	d, err := e.transfer.Check(context.Background(), tenancy.Operator(), e.tenantID, in)
 	if err != nil {
