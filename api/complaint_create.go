@@ -10,10 +10,10 @@ import (
 
 type complaintCreateInput struct {
 	Body struct {
-		SubjectID    string `json:"subject_id,omitempty" maxLength:"64" doc:"The complaining subject, when known."`
-		Channel      string `json:"channel" maxLength:"32" doc:"How it arrived: email, web, phone, post, in_person, regulator."`
-		Reference    string `json:"reference,omitempty" maxLength:"64" doc:"The ticket in your own system; never the complaint's words."`
-		Jurisdiction string `json:"jurisdiction,omitempty" maxLength:"16" doc:"Where the person is; a known subject's own applies."`
+		SubjectID    string    `json:"subject_id,omitempty" maxLength:"64" doc:"The complaining subject, when known."`
+		Channel      string    `json:"channel" maxLength:"32" doc:"How it arrived: email, web, phone, post, in_person, regulator."`
+		Reference    string    `json:"reference,omitempty" maxLength:"64" doc:"The ticket in your own system; never the complaint's words."`
+		Jurisdiction string    `json:"jurisdiction,omitempty" maxLength:"16" doc:"Where the person is; a known subject's own applies."`
 		ReceivedAt   time.Time `json:"received_at,omitempty" doc:"When it arrived (RFC 3339); default now."`
 	}
 }

@@ -16,7 +16,7 @@ type complaintListInput struct {
 
 type complaintListOutput struct {
 	Body struct {
-		Complaints []*complaint.Complaint      `json:"complaints"`
+		Complaints []*complaint.Complaint `json:"complaints"`
 		Counts     privet.ComplaintCounts `json:"counts"`
 	}
 }
