@@ -14,6 +14,7 @@ import (
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/api"
 	"github.com/privet-dev/privet/audit"
+	"github.com/privet-dev/privet/complaint"
 	"github.com/privet-dev/privet/config"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
@@ -22,6 +23,7 @@ import (
 	"github.com/privet-dev/privet/postgres"
 	"github.com/privet-dev/privet/sqlite"
 	"github.com/privet-dev/privet/tenancy"
+	"github.com/privet-dev/privet/transfer"
 	"github.com/privet-dev/privet/vault"
 )
 
@@ -43,6 +45,10 @@ type Main struct {
 	Vault   *vault.Service
 	Audit   *audit.Service
 	Consent *consent.Service
+	// Transfers checks disclosures to recipients; Complaints keeps the
+	// complaints register.
+	Transfers  *transfer.Service
+	Complaints *complaint.Service
 	// Jobs runs background work: checkpoints, key re-wrapping.
 	Jobs *jobs.Runner
 
@@ -100,7 +106,17 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
 	// Decisions keep subjects' status in memory: a vault change must reach them.
 	m.Vault.Changed = m.Consent.Forget
+	m.Transfers = &transfer.Service{Store: m.Store, Policies: m.Vault.Policies, Consent: m.Consent, Clock: clock}
+	m.Complaints = &complaint.Service{Store: m.Store, Policies: m.Vault.Policies, Clock: clock}
 	return m.newJobs()
+}
+
+// setPolicy makes every service read pol: one-shot commands load the
+// policy after Open.
+func (m *Main) setPolicy(pol *policy.Compiled) {
+	ps := vault.StaticPolicy{Compiled: pol}
+	m.Vault.Policies, m.Consent.Policies = ps, ps
+	m.Transfers.Policies, m.Complaints.Policies = ps, ps
 }
 
 func (m *Main) openSQLite(ctx context.Context) error {
@@ -179,6 +195,7 @@ func (m *Main) Run(ctx context.Context) error {
 	// The services read the policy at each call; Main.Policy may be set after Open.
 	m.Vault.Policies = vault.StaticPolicy{Compiled: m.Policy}
 	m.Consent.Policies = m.Vault.Policies
+	m.setPolicy(m.Policy)
 	if err := m.Consent.Start(ctx); err != nil {
 		return err
 	}
@@ -198,6 +215,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Vault:        m.Vault,
 		Consent:      m.Consent,
 		Audit:        m.Audit,
+		Transfers:    m.Transfers,
+		Complaints:   m.Complaints,
 		Policy:       m.Policy,
 		Logger:       m.Logger,
 		ReadyCheck:   m.checkSchema,
