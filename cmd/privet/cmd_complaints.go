@@ -90,9 +90,13 @@ func (a *app) complaintsCommand() *cobra.Command {
 		}
 	}
 	answer := change("answer", "Record that the complaint was answered now",
-		func(s *complaint.Service) func(context.Context, privet.Actor, string, string) (*complaint.Complaint, error) { return s.Answer })
+		func(s *complaint.Service) func(context.Context, privet.Actor, string, string) (*complaint.Complaint, error) {
+			return s.Answer
+		})
 	escalate := change("escalate", "Refer the complaint to the body the policy names (complaints.escalation)",
-		func(s *complaint.Service) func(context.Context, privet.Actor, string, string) (*complaint.Complaint, error) { return s.Escalate })
+		func(s *complaint.Service) func(context.Context, privet.Actor, string, string) (*complaint.Complaint, error) {
+			return s.Escalate
+		})
 
 	for _, c := range []*cobra.Command{create, ls, answer, escalate} {
 		tenantFlag(c, &tenantID)
