@@ -31,11 +31,13 @@ func NewID(prefix string) string {
 
 // ID prefixes, one per kind of object.
 const (
-	PrefixTenant    = "ten"
-	PrefixAPIKey    = "key"
-	PrefixSubject   = "sub"
-	PrefixConsent   = "con"
-	PrefixRequest   = "req"
-	PrefixHold      = "hld"
-	PrefixComplaint = "cmp"
+	PrefixTenant       = "ten"
+	PrefixAPIKey       = "key"
+	PrefixSubject      = "sub"
+	PrefixConsent      = "con"
+	PrefixRequest      = "req"
+	PrefixHold         = "hld"
+	PrefixComplaint    = "cmp"
+	PrefixDisclosure   = "dis"
+	PrefixProcessorEnd = "pre"
 )

@@ -24,6 +24,7 @@ type Tx interface {
 	AuditStore
 	ConsentStore
 	ComplaintStore
+	RegisterStore
 	JobEnqueuer
 }
 

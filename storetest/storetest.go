@@ -41,6 +41,8 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("ConsentLedger", func(t *testing.T) { testConsentLedger(t, open) })
 	t.Run("Checkpoints", func(t *testing.T) { testCheckpoints(t, open) })
 	t.Run("Complaints", func(t *testing.T) { testComplaints(t, open) })
+	t.Run("AuthorityDisclosures", func(t *testing.T) { testAuthorityDisclosures(t, open) })
+	t.Run("ProcessorEnds", func(t *testing.T) { testProcessorEnds(t, open) })
 	t.Run("UpdateErrorRollsBack", func(t *testing.T) { testUpdateErrorRollsBack(t, open) })
 	t.Run("UpdatePanic", func(t *testing.T) { testUpdatePanic(t, open) })
 	t.Run("ConcurrentUpdates", func(t *testing.T) { testConcurrentUpdates(t, open) })
