@@ -67,6 +67,14 @@ func (s *Server) routes() {
 	registerStatus(s, endpoint{http.MethodPost, "/v1/complaints/{id}/answer", "answer-complaint", "Record that a complaint was answered", privet.ScopeRequestsAdmin}, http.StatusOK, s.complaintAnswer)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/complaints/{id}/escalate", "escalate-complaint", "Refer a complaint to the body the policy names", privet.ScopeRequestsAdmin}, http.StatusOK, s.complaintEscalate)
 
+	// Disclosures to authorities (the person is told unless gagged) and ended processor entrustments.
+	register(s, endpoint{http.MethodPost, "/v1/authority-disclosures", "create-authority-disclosure", "Record a disclosure to an authority; the person is told unless a gag applies", privet.ScopeRequestsAdmin}, s.authorityDisclose)
+	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}/authority-disclosures", "list-subject-authority-disclosures", "A subject's disclosures to authorities, gagged ones included", privet.ScopeRequestsAdmin}, s.authorityList)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/authority-disclosures/{id}/lift-gag", "lift-authority-gag", "The law no longer forbids the notice: send it", privet.ScopeRequestsAdmin}, http.StatusOK, s.authorityLiftGag)
+	register(s, endpoint{http.MethodPost, "/v1/processor-ends", "create-processor-end", "Record that a processor's entrustment ended; its deletion confirmation falls due", privet.ScopeRequestsAdmin}, s.processorEnd)
+	register(s, endpoint{http.MethodGet, "/v1/processor-ends", "list-processor-ends", "Ended entrustments by deletion due date", privet.ScopeRequestsAdmin}, s.processorEndList)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/processor-ends/{id}/confirm", "confirm-processor-deletion", "Record the processor's confirmation that it deleted the data", privet.ScopeRequestsAdmin}, http.StatusNoContent, s.processorConfirm)
+
 	register(s, endpoint{http.MethodGet, "/v1/audit/events", "list-audit-events", "Query the audit log by subject, actor, action and time", privet.ScopeAuditRead}, s.auditEvents)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/audit/verify", "verify-audit", "Verify the audit log's hash chain and signed checkpoints", privet.ScopeAuditRead}, http.StatusOK, s.auditVerify)
 	register(s, endpoint{http.MethodPost, "/v1/audit/checkpoints", "create-audit-checkpoint", "Sign the audit log's head now", privet.ScopeAdmin}, s.auditCheckpoint)

@@ -20,6 +20,7 @@ import (
 	"github.com/privet-dev/privet/audit"
 	"github.com/privet-dev/privet/complaint"
 	"github.com/privet-dev/privet/consent"
+	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/transfer"
@@ -43,6 +44,9 @@ type Config struct {
 	// keeps the complaints register. Their routes answer 503 while nil.
 	Transfers  *transfer.Service
 	Complaints *complaint.Service
+	// Disclosures keeps disclosures to authorities and ended processor
+	// entrustments; its routes answer 503 while nil.
+	Disclosures *disclosure.Service
 	// Policy is the compiled privacy policy; routes that consult it use it.
 	// It may be nil while no policy is loaded.
 	Policy *policy.Compiled

@@ -12,6 +12,7 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/complaint"
+	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
 )
@@ -35,19 +36,36 @@ func objectFixtures() map[string]fixture {
 		return v.ID
 	}
 	return map[string]fixture{
-		"GET /v1/subjects/{id}":                    subject,
-		"PATCH /v1/subjects/{id}":                  subject,
-		"DELETE /v1/subjects/{id}":                 subject,
-		"POST /v1/subjects/{id}/close":             subject,
-		"POST /v1/subjects/{id}/restrict":          subject,
-		"POST /v1/subjects/{id}/reactivate":        subject,
-		"POST /v1/subjects/{id}/touch":             subject,
-		"GET /v1/subjects/{id}/consents":           subject,
-		"GET /v1/subjects/{id}/disclosures":        subject,
-		"GET /v1/subjects/{id}/disclosures/report": subject,
-		"GET /v1/complaints/{id}":                  complaintFixture,
-		"POST /v1/complaints/{id}/answer":          complaintFixture,
-		"POST /v1/complaints/{id}/escalate":        complaintFixture,
+		"GET /v1/subjects/{id}":                       subject,
+		"PATCH /v1/subjects/{id}":                     subject,
+		"DELETE /v1/subjects/{id}":                    subject,
+		"POST /v1/subjects/{id}/close":                subject,
+		"POST /v1/subjects/{id}/restrict":             subject,
+		"POST /v1/subjects/{id}/reactivate":           subject,
+		"POST /v1/subjects/{id}/touch":                subject,
+		"GET /v1/subjects/{id}/consents":              subject,
+		"GET /v1/subjects/{id}/disclosures":           subject,
+		"GET /v1/subjects/{id}/disclosures/report":    subject,
+		"GET /v1/complaints/{id}":                     complaintFixture,
+		"GET /v1/subjects/{id}/authority-disclosures": subject,
+		"POST /v1/authority-disclosures/{id}/lift-gag": func(t *testing.T, e *env) string {
+			d, err := e.services.Disclosures.DiscloseToAuthority(context.Background(), tenancy.Operator(), e.tenantA, disclosure.AuthorityInput{
+				SubjectID: subject(t, e), Recipient: "authorities", LegalBasis: "court_order", Categories: []string{"user.name"}, Gag: true,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d.ID
+		},
+		"POST /v1/processor-ends/{id}/confirm": func(t *testing.T, e *env) string {
+			p, err := e.services.Disclosures.EndEntrustment(context.Background(), tenancy.Operator(), e.tenantA, disclosure.EndInput{Recipient: "infrastructure"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.ID
+		},
+		"POST /v1/complaints/{id}/answer":   complaintFixture,
+		"POST /v1/complaints/{id}/escalate": complaintFixture,
 		"GET /v1/consents/{id}/receipt": func(t *testing.T, e *env) string {
 			body := `{"subject_id":"` + subject(t, e) + `","purpose":"marketing.communications.email","state":"given","source":"api"}`
 			w := e.do(t, http.MethodPost, "/v1/consents", e.adminA, body)

@@ -13,6 +13,7 @@ import (
 	"github.com/privet-dev/privet/complaint"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/storetest"
@@ -34,6 +35,9 @@ type Services struct {
 	// Transfers checks disclosures; Complaints keeps the complaints register.
 	Transfers  *transfer.Service
 	Complaints *complaint.Service
+	// Disclosures keeps disclosures to authorities and ended entrustments;
+	// it has no email sender: tests that need one set it.
+	Disclosures *disclosure.Service
 }
 
 // New opens a fresh SQLite store and key store, a new master key, and the
@@ -62,7 +66,7 @@ func New(t testing.TB, example string) *Services {
 	policies := vault.StaticPolicy{Compiled: pol}
 	clock := privet.SystemClock{}
 	cs := &consent.Service{Store: store, Master: master, Policies: policies, Clock: clock}
-	return &Services{
+	svc := &Services{
 		Store: store, Keys: keys, Master: master, Policy: pol,
 		Tenancy:    &tenancy.Service{Store: store, Master: master, Clock: clock},
 		Vault:      &vault.Service{Store: store, Keys: keys, Master: master, Policies: policies, Clock: clock},
@@ -71,4 +75,7 @@ func New(t testing.TB, example string) *Services {
 		Transfers:  &transfer.Service{Store: store, Policies: policies, Consent: cs, Clock: clock},
 		Complaints: &complaint.Service{Store: store, Policies: policies, Clock: clock},
 	}
+	svc.Disclosures = &disclosure.Service{Store: store, Policies: policies, Clock: clock,
+		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: svc.Vault}}
+	return svc
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/privet-dev/privet/complaint"
 	"github.com/privet-dev/privet/config"
 	"github.com/privet-dev/privet/consent"
+	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/jobs"
 	"github.com/privet-dev/privet/policy"
@@ -49,6 +50,9 @@ type Main struct {
 	// complaints register.
 	Transfers  *transfer.Service
 	Complaints *complaint.Service
+	// Disclosures keeps disclosures to authorities (their notices are sent
+	// by a job) and ended processor entrustments.
+	Disclosures *disclosure.Service
 	// Jobs runs background work: checkpoints, key re-wrapping.
 	Jobs *jobs.Runner
 
@@ -108,6 +112,10 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Vault.Changed = m.Consent.Forget
 	m.Transfers = &transfer.Service{Store: m.Store, Policies: m.Vault.Policies, Consent: m.Consent, Clock: clock}
 	m.Complaints = &complaint.Service{Store: m.Store, Policies: m.Vault.Policies, Clock: clock}
+	// No email sender is wired yet: notices wait in their jobs, retried,
+	// until one is (see docs/transfers.md).
+	m.Disclosures = &disclosure.Service{Store: m.Store, Policies: m.Vault.Policies, Clock: clock,
+		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: m.Vault}}
 	return m.newJobs()
 }
 
@@ -116,7 +124,7 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 func (m *Main) setPolicy(pol *policy.Compiled) {
 	ps := vault.StaticPolicy{Compiled: pol}
 	m.Vault.Policies, m.Consent.Policies = ps, ps
-	m.Transfers.Policies, m.Complaints.Policies = ps, ps
+	m.Transfers.Policies, m.Complaints.Policies, m.Disclosures.Policies = ps, ps, ps
 }
 
 func (m *Main) openSQLite(ctx context.Context) error {
@@ -217,6 +225,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Audit:        m.Audit,
 		Transfers:    m.Transfers,
 		Complaints:   m.Complaints,
+		Disclosures:  m.Disclosures,
 		Policy:       m.Policy,
 		Logger:       m.Logger,
 		ReadyCheck:   m.checkSchema,

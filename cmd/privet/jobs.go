@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/jobs"
 )
 
@@ -46,6 +47,16 @@ func (m *Main) newJobs() error {
 			return err
 		}
 		_, err := m.Vault.RewrapAll(ctx, 500)
+		return err
+	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, job disclosure.NoticeJob) error {
+		err := m.Disclosures.SendNotice(ctx, job)
+		switch privet.ErrorCode(err) {
+		case privet.ENOTFOUND, privet.EINVALID:
+			// No such disclosure, or no address to write to: retrying
+			// cannot help.
+			return jobs.Cancel(err)
+		}
 		return err
 	})
 	return nil
