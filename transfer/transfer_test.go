@@ -34,7 +34,7 @@ type env struct {
 	n        int
 }
 
-func loadPolicy(t *testing.T, src string) *policy.Compiled {
+func loadPolicy(t testing.TB, src string) *policy.Compiled {
 	t.Helper()
 	var b []byte
 	var err error
@@ -53,7 +53,9 @@ func loadPolicy(t *testing.T, src string) *policy.Compiled {
 	return pol
 }
 
-func newEnv(t *testing.T, engine, src string) *env {
+func newEnv(t *testing.T, engine, src string) *env { return newEnvTB(t, engine, src) }
+
+func newEnvTB(t testing.TB, engine, src string) *env {
 	t.Helper()
 	store, keys := storetest.Open(t, engine)
 	path := filepath.Join(t.TempDir(), "master.json")
@@ -82,7 +84,7 @@ func newEnv(t *testing.T, engine, src string) *env {
 	}
 }
 
-func (e *env) subject(t *testing.T, place string) string {
+func (e *env) subject(t testing.TB, place string) string {
 	t.Helper()
 	e.n++
 	id := vault.IdentityInput{Type: privet.IdentityEmail, Value: fmt.Sprintf("user%d@example.com", e.n)}
@@ -98,7 +100,7 @@ func (e *env) subject(t *testing.T, place string) string {
 	return v.ID
 }
 
-func (e *env) record(t *testing.T, subjectID, purpose string, state privet.ConsentState) {
+func (e *env) record(t testing.TB, subjectID, purpose string, state privet.ConsentState) {
 	t.Helper()
 	if _, err := e.consent.Record(context.Background(), tenancy.Operator(), e.tenantID, consent.RecordInput{
 		Party: consent.Party{SubjectID: subjectID}, Purpose: purpose, State: state, Source: privet.SourceAPI,
