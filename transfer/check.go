@@ -161,30 +161,42 @@ func (s *Service) decide(ctx context.Context, tenantID string, pol *policy.Compi
 	if sub.Status == privet.StatusRestricted && !pol.AllowedWhileRestricted(in.Purpose) {
 		return deny(ReasonRestricted, "")
 	}
+	// What the policy and the law rule out comes first: no choice of the
+	// person can cure a missing or unaccepted transfer mechanism.
 	d.CrossBorder = Abroad(pol, r.Country)
+	law := pol.Law(sub.Jurisdiction)
 	if d.CrossBorder {
 		if r.Transfer == "" {
 			return deny(ReasonNoTransferMechanism, "")
 		}
-		law := pol.Law(sub.Jurisdiction)
 		if law != nil && (law.Key == "EU" || law.Key == "UK") && !slices.Contains(chapterV, r.Transfer) {
 			return deny(ReasonMechanismNotAccepted, "")
 		}
-		if (law != nil && law.CrossBorderConsent) || r.Transfer == "consent" {
-			d.ConsentPurpose = r.ConsentPurpose
-			if d.ConsentPurpose == "" {
-				d.ConsentPurpose = in.Purpose
-			}
-			cd, err := s.Consent.Decide(ctx, tenantID, consent.DecideInput{Party: consent.Party{SubjectID: sub.ID}, Purpose: d.ConsentPurpose})
-			if err != nil {
-				return CheckResult{}, err
-			}
-			d.ConsentReason = cd.Reason
-			// Only a consent the person gave counts: a purpose allowed on
-			// notice or because nobody objected is no separate consent.
-			if !cd.Allowed || cd.Reason != consent.ReasonConsentGiven {
-				return deny(ReasonNoTransferConsent, "")
-			}
+	}
+	// Sharing serves a purpose, and the person's choices about it bind the
+	// recipient too: a refused consent, an opt-out of sale or a GPC signal.
+	pd, err := s.Consent.Decide(ctx, tenantID, consent.DecideInput{Party: consent.Party{SubjectID: sub.ID}, Purpose: in.Purpose})
+	if err != nil {
+		return CheckResult{}, err
+	}
+	if !pd.Allowed {
+		d.ConsentPurpose, d.ConsentReason = in.Purpose, pd.Reason
+		return deny(ReasonPurposeDenied, "")
+	}
+	if d.CrossBorder && ((law != nil && law.CrossBorderConsent) || r.Transfer == "consent") {
+		d.ConsentPurpose = r.ConsentPurpose
+		if d.ConsentPurpose == "" {
+			d.ConsentPurpose = in.Purpose
+		}
+		cd, err := s.Consent.Decide(ctx, tenantID, consent.DecideInput{Party: consent.Party{SubjectID: sub.ID}, Purpose: d.ConsentPurpose})
+		if err != nil {
+			return CheckResult{}, err
+		}
+		d.ConsentReason = cd.Reason
+		// Only a consent the person gave counts: a purpose allowed on
+		// notice or because nobody objected is no separate consent.
+		if !cd.Allowed || cd.Reason != consent.ReasonConsentGiven {
+			return deny(ReasonNoTransferConsent, "")
 		}
 	}
 	d.Allowed, d.Reason = true, ReasonAllowed

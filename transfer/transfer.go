@@ -30,6 +30,7 @@ const (
 	ReasonCategoryNotDeclared  = "category_not_declared"  // a category is not declared for the recipient
 	ReasonIdentifiedData       = "identified_data"        // the recipient receives de-identified data only
 	ReasonRestricted           = "restricted"             // the subject's processing is restricted
+	ReasonPurposeDenied        = "purpose_denied"         // the consent decision denies the purpose for the subject
 	ReasonNoTransferMechanism  = "no_transfer_mechanism"  // a transfer abroad and no mechanism declared
 	ReasonMechanismNotAccepted = "mechanism_not_accepted" // the subject's law does not accept the mechanism
 	ReasonNoTransferConsent    = "no_transfer_consent"    // the law asks for separate consent, none current

@@ -343,3 +343,19 @@ func keys(rs []transfer.RecipientSummary) []string {
 	}
 	return out
 }
+
+// TestPurposeChoicesBindRecipients: an opt-out of the purpose stops the
+// sharing that serves it (D9: sharing only with consent).
+func TestPurposeChoicesBindRecipients(t *testing.T) {
+	e := newEnv(t, "sqlite", "testdata/dm.yaml")
+	sub := e.subject(t, "US-CA")
+	in := transfer.CheckInput{SubjectID: sub, Recipient: "partner", Purpose: "marketing.advertising", Categories: []string{"user.contact.email"}}
+	if d := e.check(t, in); !d.Allowed {
+		t.Fatalf("before the opt-out: %+v", d)
+	}
+	e.record(t, sub, "marketing.advertising", privet.StateWithdrawn)
+	d := e.check(t, in)
+	if d.Allowed || d.Reason != transfer.ReasonPurposeDenied || d.ConsentReason != consent.ReasonOptedOut || d.ConsentPurpose != in.Purpose {
+		t.Errorf("after the opt-out: %+v", d)
+	}
+}
