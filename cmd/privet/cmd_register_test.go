@@ -79,4 +79,31 @@ func TestTransfersAndComplaints(t *testing.T) {
 	if code, _, errOut := cli("complaints", "create", "--channel", "web", "--reference", "my landlord got my data"); code != exitFailure || !strings.Contains(errOut, "ticket reference") {
 		t.Errorf("text as reference: exit %d %s", code, errOut)
 	}
+
+	// D10: an ended entrustment is outstanding until the deletion is confirmed.
+	code, out, errOut = cli("processors", "end", "--recipient", "entrusted_processors", "--reference", "DPA-1")
+	if code != 0 {
+		t.Fatalf("end: exit %d %s", code, errOut)
+	}
+	pid := regexp.MustCompile(`"id": "(pre_\w+)"`).FindStringSubmatch(out)[1]
+	if code, out, _ := cli("processors", "list", "--outstanding"); code != 0 || !strings.Contains(out, pid+"  entrusted_processors") || !strings.Contains(out, "outstanding") {
+		t.Fatalf("list: exit %d %s", code, out)
+	}
+	if code, _, errOut := cli("processors", "confirm", pid); code != 0 {
+		t.Fatalf("confirm: exit %d %s", code, errOut)
+	}
+	if code, out, _ := cli("processors", "list", "--outstanding"); code != 0 || strings.Contains(out, pid) {
+		t.Errorf("still outstanding: %s", out)
+	}
+
+	// K6: a gagged disclosure to an authority queues no notice until lifted.
+	code, out, errOut = cli("disclosures", "authority", "--subject", sub.ID, "--recipient", "regulators", "--legal-basis", "statute",
+		"--categories", "user.name", "--gag")
+	if code != 0 || !strings.Contains(out, `"notice": "withheld"`) {
+		t.Fatalf("authority: exit %d %s %s", code, out, errOut)
+	}
+	did := regexp.MustCompile(`"id": "(dis_\w+)"`).FindStringSubmatch(out)[1]
+	if code, out, errOut := cli("disclosures", "lift-gag", did); code != 0 || !strings.Contains(out, `"notice": "pending"`) {
+		t.Fatalf("lift: exit %d %s %s", code, out, errOut)
+	}
 }

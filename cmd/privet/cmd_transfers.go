@@ -13,7 +13,7 @@ import (
 
 func (a *app) transfersCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "transfers", Short: "Check disclosures to recipients against the policy (needs --policy or --demo)", Args: noArgs}
-	cmd.AddCommand(a.transferCheckCommand(), a.disclosuresCommand())
+	cmd.AddCommand(a.transferCheckCommand(), a.transferReportCommand())
 	return cmd
 }
 
@@ -77,7 +77,7 @@ func (a *app) transferCheckCommand() *cobra.Command {
 	return cmd
 }
 
-func (a *app) disclosuresCommand() *cobra.Command {
+func (a *app) transferReportCommand() *cobra.Command {
 	var tenantID, subjectID, kind string
 	cmd := &cobra.Command{
 		Use:   "report",

@@ -113,6 +113,8 @@ func (a *app) rootCommand(lookupEnv func(string) (string, bool)) *cobra.Command 
 		a.consentCommand(),
 		a.transfersCommand(),
 		a.complaintsCommand(),
+		a.disclosuresCommand(),
+		a.processorsCommand(),
 	)
 	return root
 }
