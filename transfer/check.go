@@ -92,6 +92,9 @@ func (s *Service) Check(ctx context.Context, actor privet.Actor, tenantID string
 	if err != nil {
 		return CheckResult{}, err
 	}
+	if s.Consent == nil {
+		return CheckResult{}, privet.Errorf(privet.EUNAVAILABLE, "no consent service: transfers cannot be checked")
+	}
 	var sub *privet.Subject
 	err = s.Store.View(ctx, func(tx privet.Tx) error {
 		sub, err = tx.Subject(ctx, tenantID, in.SubjectID)
