@@ -31,12 +31,15 @@ func NewID(prefix string) string {
 
 // ID prefixes, one per kind of object.
 const (
-	PrefixTenant   = "ten"
-	PrefixAPIKey   = "key"
-	PrefixSubject  = "sub"
-	PrefixConsent  = "con"
-	PrefixRequest  = "req"
-	PrefixHold     = "hld"
-	PrefixIncident = "inc"
-	PrefixPackage  = "pkg"
+	PrefixTenant       = "ten"
+	PrefixAPIKey       = "key"
+	PrefixSubject      = "sub"
+	PrefixConsent      = "con"
+	PrefixRequest      = "req"
+	PrefixHold         = "hld"
+	PrefixComplaint    = "cmp"
+	PrefixDisclosure   = "dis"
+	PrefixProcessorEnd = "pre"
+	PrefixIncident     = "inc"
+	PrefixPackage      = "pkg"
 )

@@ -26,6 +26,8 @@ type Tx interface {
 	PackageStore
 	RequestStore
 	IncidentStore
+	ComplaintStore
+	RegisterStore
 	JobEnqueuer
 }
 

@@ -45,7 +45,8 @@ func newEnvWith(t *testing.T, example string) *env {
 	logs := &bytes.Buffer{}
 	srv, err := api.New(api.Config{
 		Store: svc.Store, Tenancy: svc.Tenancy, Vault: svc.Vault, Audit: svc.Audit, Consent: svc.Consent, Policy: svc.Policy, Incidents: svc.Incidents,
-		Requests:     svc.Requests,
+		Requests:  svc.Requests,
+		Transfers: svc.Transfers, Complaints: svc.Complaints, Disclosures: svc.Disclosures,
 		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
 		ReadyCheck:   svc.Store.(interface{ CheckSchema(context.Context) error }).CheckSchema,
 		MaxBodyBytes: 4096,

@@ -71,6 +71,25 @@ func (s *Server) routes() {
 	registerStatus(s, endpoint{http.MethodPost, "/v1/incidents/{id}/close", "close-incident", "Close an incident", privet.ScopeIncidents}, http.StatusOK, s.incidentClose)
 	register(s, endpoint{http.MethodGet, "/v1/incidents/{id}/report", "get-incident-report", "The report to the regulator (GDPR Art. 33(3)), as JSON and Markdown", privet.ScopeIncidents}, s.incidentReport)
 	register(s, endpoint{http.MethodGet, "/v1/public/incidents/{id}", "get-public-incident", "A published breach notice", public}, s.incidentPublic)
+	// Disclosures to recipients: the transfer check records each one.
+	registerStatus(s, endpoint{http.MethodPost, "/v1/transfers/check", "check-transfer", "May a recipient receive these categories of a subject for a purpose now? Allowed checks are recorded as disclosures", privet.ScopeVaultRead}, http.StatusOK, s.transferCheck)
+	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}/disclosures", "list-subject-disclosures", "A subject's disclosures to recipients, from the audit log", privet.ScopeAuditRead}, s.disclosureList)
+	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}/disclosures/report", "report-subject-disclosures", "A subject's recipients: the last 12 months, or direct marketing in the prior calendar year", privet.ScopeAuditRead}, s.disclosureReport)
+
+	// Complaints and their response clock.
+	register(s, endpoint{http.MethodPost, "/v1/complaints", "create-complaint", "Register a complaint and start its response clock", privet.ScopeRequestsAdmin}, s.complaintCreate)
+	register(s, endpoint{http.MethodGet, "/v1/complaints", "list-complaints", "List complaints by due date, with overdue counts", privet.ScopeRequestsAdmin}, s.complaintList)
+	register(s, endpoint{http.MethodGet, "/v1/complaints/{id}", "get-complaint", "A complaint and its response clock", privet.ScopeRequestsAdmin}, s.complaintGet)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/complaints/{id}/answer", "answer-complaint", "Record that a complaint was answered", privet.ScopeRequestsAdmin}, http.StatusOK, s.complaintAnswer)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/complaints/{id}/escalate", "escalate-complaint", "Refer a complaint to the body the policy names", privet.ScopeRequestsAdmin}, http.StatusOK, s.complaintEscalate)
+
+	// Disclosures to authorities (the person is told unless gagged) and ended processor entrustments.
+	register(s, endpoint{http.MethodPost, "/v1/authority-disclosures", "create-authority-disclosure", "Record a disclosure to an authority; the person is told unless a gag applies", privet.ScopeRequestsAdmin}, s.authorityDisclose)
+	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}/authority-disclosures", "list-subject-authority-disclosures", "A subject's disclosures to authorities, gagged ones included", privet.ScopeRequestsAdmin}, s.authorityList)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/authority-disclosures/{id}/lift-gag", "lift-authority-gag", "The law no longer forbids the notice: send it", privet.ScopeRequestsAdmin}, http.StatusOK, s.authorityLiftGag)
+	register(s, endpoint{http.MethodPost, "/v1/processor-ends", "create-processor-end", "Record that a processor's entrustment ended; its deletion confirmation falls due", privet.ScopeRequestsAdmin}, s.processorEnd)
+	register(s, endpoint{http.MethodGet, "/v1/processor-ends", "list-processor-ends", "Ended entrustments by deletion due date", privet.ScopeRequestsAdmin}, s.processorEndList)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/processor-ends/{id}/confirm", "confirm-processor-deletion", "Record the processor's confirmation that it deleted the data", privet.ScopeRequestsAdmin}, http.StatusNoContent, s.processorConfirm)
 
 	register(s, endpoint{http.MethodGet, "/v1/audit/events", "list-audit-events", "Query the audit log by subject, actor, action and time", privet.ScopeAuditRead}, s.auditEvents)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/audit/verify", "verify-audit", "Verify the audit log's hash chain and signed checkpoints", privet.ScopeAuditRead}, http.StatusOK, s.auditVerify)

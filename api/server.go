@@ -18,11 +18,14 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/audit"
+	"github.com/privet-dev/privet/complaint"
 	"github.com/privet-dev/privet/consent"
+	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/tenancy"
+	"github.com/privet-dev/privet/transfer"
 	"github.com/privet-dev/privet/vault"
 )
 
@@ -44,6 +47,13 @@ type Config struct {
 	// Incidents keeps breach records; without it the incident routes
 	// answer 503.
 	Incidents *incident.Service
+	// Transfers checks and records disclosures to recipients; Complaints
+	// keeps the complaints register. Their routes answer 503 while nil.
+	Transfers  *transfer.Service
+	Complaints *complaint.Service
+	// Disclosures keeps disclosures to authorities and ended processor
+	// entrustments; its routes answer 503 while nil.
+	Disclosures *disclosure.Service
 	// Policy is the compiled privacy policy; routes that consult it use it.
 	// It may be nil while no policy is loaded.
 	Policy *policy.Compiled

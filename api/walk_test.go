@@ -11,6 +11,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/complaint"
+	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/tenancy"
@@ -53,22 +55,44 @@ func objectFixtures() map[string]fixture {
 		return f.Request.ID
 	}
 	fixtures := map[string]fixture{
-		"GET /v1/incidents/{id}":                     incidentOf,
-		"POST /v1/incidents/{id}/affected":           incidentOf,
-		"GET /v1/incidents/{id}/affected":            incidentOf,
-		"POST /v1/incidents/{id}/notify":             incidentOf,
-		"POST /v1/incidents/{id}/regulator-notified": incidentOf,
-		"POST /v1/incidents/{id}/publish":            incidentOf,
-		"POST /v1/incidents/{id}/close":              incidentOf,
-		"GET /v1/incidents/{id}/report":              incidentOf,
-		"GET /v1/subjects/{id}":                      subject,
-		"PATCH /v1/subjects/{id}":                    subject,
-		"DELETE /v1/subjects/{id}":                   subject,
-		"POST /v1/subjects/{id}/close":               subject,
-		"POST /v1/subjects/{id}/restrict":            subject,
-		"POST /v1/subjects/{id}/reactivate":          subject,
-		"POST /v1/subjects/{id}/touch":               subject,
-		"GET /v1/subjects/{id}/consents":             subject,
+		"GET /v1/incidents/{id}":                      incidentOf,
+		"POST /v1/incidents/{id}/affected":            incidentOf,
+		"GET /v1/incidents/{id}/affected":             incidentOf,
+		"POST /v1/incidents/{id}/notify":              incidentOf,
+		"POST /v1/incidents/{id}/regulator-notified":  incidentOf,
+		"POST /v1/incidents/{id}/publish":             incidentOf,
+		"POST /v1/incidents/{id}/close":               incidentOf,
+		"GET /v1/incidents/{id}/report":               incidentOf,
+		"GET /v1/subjects/{id}":                       subject,
+		"PATCH /v1/subjects/{id}":                     subject,
+		"DELETE /v1/subjects/{id}":                    subject,
+		"POST /v1/subjects/{id}/close":                subject,
+		"POST /v1/subjects/{id}/restrict":             subject,
+		"POST /v1/subjects/{id}/reactivate":           subject,
+		"POST /v1/subjects/{id}/touch":                subject,
+		"GET /v1/subjects/{id}/consents":              subject,
+		"GET /v1/subjects/{id}/disclosures":           subject,
+		"GET /v1/subjects/{id}/disclosures/report":    subject,
+		"GET /v1/complaints/{id}":                     complaintFixture,
+		"GET /v1/subjects/{id}/authority-disclosures": subject,
+		"POST /v1/authority-disclosures/{id}/lift-gag": func(t *testing.T, e *env) string {
+			d, err := e.services.Disclosures.DiscloseToAuthority(context.Background(), tenancy.Operator(), e.tenantA, disclosure.AuthorityInput{
+				SubjectID: subject(t, e), Recipient: "authorities", LegalBasis: "court_order", Categories: []string{"user.name"}, Gag: true,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d.ID
+		},
+		"POST /v1/processor-ends/{id}/confirm": func(t *testing.T, e *env) string {
+			p, err := e.services.Disclosures.EndEntrustment(context.Background(), tenancy.Operator(), e.tenantA, disclosure.EndInput{Recipient: "infrastructure"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.ID
+		},
+		"POST /v1/complaints/{id}/answer":   complaintFixture,
+		"POST /v1/complaints/{id}/escalate": complaintFixture,
 		"GET /v1/consents/{id}/receipt": func(t *testing.T, e *env) string {
 			body := `{"subject_id":"` + subject(t, e) + `","purpose":"marketing.communications.email","state":"given","source":"api"}`
 			w := e.do(t, http.MethodPost, "/v1/consents", e.adminA, body)
@@ -91,6 +115,15 @@ func objectFixtures() map[string]fixture {
 	}
 	fixtures["GET /v1/requests/{id}"] = request
 	return fixtures
+}
+
+// complaintFixture registers a complaint of tenant A.
+func complaintFixture(t *testing.T, e *env) string {
+	c, err := e.services.Complaints.Create(context.Background(), tenancy.Operator(), e.tenantA, complaint.CreateInput{Channel: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
 }
 
 var pathParam = regexp.MustCompile(`\{[^}]+\}`)

@@ -161,6 +161,10 @@ type Recipient struct {
 	// bcr, certification, consent, derogation. Required when Country is
 	// outside every storage location's country.
 	Transfer string `yaml:"transfer,omitempty" json:"transfer,omitempty"`
+	// ConsentPurpose is the declared purpose whose given consent covers a
+	// transfer abroad where the law asks for separate consent (PIPL Art.
+	// 39). Empty means the consent to the purpose of the transfer itself.
+	ConsentPurpose string `yaml:"consent_purpose,omitempty" json:"consent_purpose,omitempty"`
 	// DirectMarketing marks disclosure for the recipient's own direct
 	// marketing (California Shine the Light).
 	DirectMarketing bool `yaml:"direct_marketing,omitempty" json:"direct_marketing,omitempty"`

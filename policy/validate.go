@@ -367,6 +367,9 @@ func (v *validator) recipients() {
 			v.add(path+".country", "want an ISO 3166 country code such as US or DE")
 		}
 		v.enum(path+".transfer", "transfer", r.Transfer)
+		if r.ConsentPurpose != "" {
+			v.declaredPurpose(path+".consent_purpose", r.ConsentPurpose)
+		}
 		abroad := r.Country != "" && len(v.storage) > 0 && !v.storedIn(r.Country)
 		if abroad && r.Transfer == "" {
 			v.add(path+".transfer", "%s is outside every storage location (%s): name the transfer mechanism (%s)",

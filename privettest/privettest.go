@@ -10,14 +10,17 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/audit"
+	"github.com/privet-dev/privet/complaint"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/tenancy"
+	"github.com/privet-dev/privet/transfer"
 	"github.com/privet-dev/privet/vault"
 )
 
@@ -36,6 +39,12 @@ type Services struct {
 	Requests *requests.Service
 	// Incidents has no email sender: tests that send notices set one.
 	Incidents *incident.Service
+	// Transfers checks disclosures; Complaints keeps the complaints register.
+	Transfers  *transfer.Service
+	Complaints *complaint.Service
+	// Disclosures keeps disclosures to authorities and ended entrustments;
+	// it has no email sender: tests that need one set it.
+	Disclosures *disclosure.Service
 }
 
 // New opens a fresh SQLite store and key store, a new master key, and the
@@ -64,15 +73,20 @@ func New(t testing.TB, example string) *Services {
 	policies := vault.StaticPolicy{Compiled: pol}
 	clock := privet.SystemClock{}
 	vaultSvc := &vault.Service{Store: store, Keys: keys, Master: master, Policies: policies, Clock: clock}
-	consentSvc := &consent.Service{Store: store, Master: master, Policies: policies, Clock: clock}
-	return &Services{
+	cs := &consent.Service{Store: store, Master: master, Policies: policies, Clock: clock}
+	svc := &Services{
 		Store: store, Keys: keys, Master: master, Policy: pol,
 		Tenancy:   &tenancy.Service{Store: store, Master: master, Clock: clock},
 		Vault:     vaultSvc,
 		Audit:     &audit.Service{Store: store, Master: master, Clock: clock},
-		Consent:   consentSvc,
+		Consent:   cs,
 		Incidents: &incident.Service{Store: store, Vault: vaultSvc, Policies: policies, Clock: clock},
-		Requests: &requests.Service{Store: store, Keys: keys, Master: master, Vault: vaultSvc, Consent: consentSvc,
+		Requests: &requests.Service{Store: store, Keys: keys, Master: master, Vault: vaultSvc, Consent: cs,
 			Policies: policies, Clock: clock},
+		Transfers:  &transfer.Service{Store: store, Policies: policies, Consent: cs, Clock: clock},
+		Complaints: &complaint.Service{Store: store, Policies: policies, Clock: clock},
 	}
+	svc.Disclosures = &disclosure.Service{Store: store, Policies: policies, Clock: clock,
+		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: svc.Vault}}
+	return svc
 }

@@ -14,9 +14,11 @@ import (
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/api"
 	"github.com/privet-dev/privet/audit"
+	"github.com/privet-dev/privet/complaint"
 	"github.com/privet-dev/privet/config"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/jobs"
 	"github.com/privet-dev/privet/notify"
@@ -25,6 +27,7 @@ import (
 	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/sqlite"
 	"github.com/privet-dev/privet/tenancy"
+	"github.com/privet-dev/privet/transfer"
 	"github.com/privet-dev/privet/vault"
 )
 
@@ -54,6 +57,13 @@ type Main struct {
 	// Mail delivers email; nil until an SMTP sender is configured, and
 	// incident notices wait (their job retries) until then.
 	Mail notify.Sender
+	// Transfers checks disclosures to recipients; Complaints keeps the
+	// complaints register.
+	Transfers  *transfer.Service
+	Complaints *complaint.Service
+	// Disclosures keeps disclosures to authorities (their notices are sent
+	// by a job) and ended processor entrustments.
+	Disclosures *disclosure.Service
 	// Jobs runs background work: checkpoints, key re-wrapping.
 	Jobs *jobs.Runner
 
@@ -114,7 +124,22 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Vault.Changed = m.Consent.Forget
 	m.Requests = &requests.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Vault: m.Vault, Consent: m.Consent,
 		Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
+	m.Transfers = &transfer.Service{Store: m.Store, Policies: m.Vault.Policies, Consent: m.Consent, Clock: clock}
+	m.Complaints = &complaint.Service{Store: m.Store, Policies: m.Vault.Policies, Clock: clock}
+	// No email sender is wired yet: notices wait in their jobs, retried,
+	// until one is (see docs/transfers.md).
+	m.Disclosures = &disclosure.Service{Store: m.Store, Policies: m.Vault.Policies, Clock: clock,
+		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: m.Vault}}
 	return m.newJobs()
+}
+
+// setPolicy makes every service read pol: one-shot commands load the
+// policy after Open.
+func (m *Main) setPolicy(pol *policy.Compiled) {
+	ps := vault.StaticPolicy{Compiled: pol}
+	m.Vault.Policies, m.Consent.Policies = ps, ps
+	m.Transfers.Policies, m.Complaints.Policies, m.Disclosures.Policies = ps, ps, ps
+	m.Requests.Policies, m.Incidents.Policies = ps, ps
 }
 
 func (m *Main) openSQLite(ctx context.Context) error {
@@ -191,10 +216,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return privet.Errorf(privet.EINVALID, "no policy: serve needs --policy FILE (or --demo)")
 	}
 	// The services read the policy at each call; Main.Policy may be set after Open.
-	m.Vault.Policies = vault.StaticPolicy{Compiled: m.Policy}
-	m.Consent.Policies = m.Vault.Policies
-	m.Requests.Policies = m.Vault.Policies
-	m.Incidents.Policies = m.Vault.Policies
+	m.setPolicy(m.Policy)
 	m.Incidents.Sender = m.Mail
 	if err := m.Consent.Start(ctx); err != nil {
 		return err
@@ -217,6 +239,9 @@ func (m *Main) Run(ctx context.Context) error {
 		Requests:     m.Requests,
 		Incidents:    m.Incidents,
 		Audit:        m.Audit,
+		Transfers:    m.Transfers,
+		Complaints:   m.Complaints,
+		Disclosures:  m.Disclosures,
 		Policy:       m.Policy,
 		Logger:       m.Logger,
 		ReadyCheck:   m.checkSchema,

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/jobs"
 	"github.com/privet-dev/privet/requests"
@@ -66,6 +67,16 @@ func (m *Main) newJobs() error {
 	// send retries the job, which resumes with the people left.
 	jobs.Handle(m.Jobs, func(ctx context.Context, job incident.NoticeJob) error {
 		_, err := m.Incidents.Deliver(ctx, job)
+		return err
+	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, job disclosure.NoticeJob) error {
+		err := m.Disclosures.SendNotice(ctx, job)
+		switch privet.ErrorCode(err) {
+		case privet.ENOTFOUND, privet.EINVALID:
+			// No such disclosure, or no address to write to: retrying
+			// cannot help.
+			return jobs.Cancel(err)
+		}
 		return err
 	})
 	return nil

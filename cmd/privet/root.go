@@ -117,6 +117,10 @@ func (a *app) rootCommand(lookupEnv func(string) (string, bool)) *cobra.Command 
 		a.loadCommand(),
 		a.consentCommand(),
 		a.incidentsCommand(),
+		a.transfersCommand(),
+		a.complaintsCommand(),
+		a.disclosuresCommand(),
+		a.processorsCommand(),
 	)
 	return root
 }
