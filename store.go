@@ -23,6 +23,7 @@ type Tx interface {
 	SubjectStore
 	AuditStore
 	ConsentStore
+	PolicyStore
 	JobEnqueuer
 }
 

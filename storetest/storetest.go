@@ -39,6 +39,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("AuditChain", func(t *testing.T) { testAuditChain(t, open) })
 	t.Run("AuditQuery", func(t *testing.T) { testAuditQuery(t, open) })
 	t.Run("ConsentLedger", func(t *testing.T) { testConsentLedger(t, open) })
+	t.Run("PolicyVersions", func(t *testing.T) { testPolicyVersions(t, open) })
 	t.Run("Checkpoints", func(t *testing.T) { testCheckpoints(t, open) })
 	t.Run("UpdateErrorRollsBack", func(t *testing.T) { testUpdateErrorRollsBack(t, open) })
 	t.Run("UpdatePanic", func(t *testing.T) { testUpdatePanic(t, open) })
