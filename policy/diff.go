@@ -14,10 +14,10 @@ import (
 // take effect (and, for consent-based purposes, asked again): they widen
 // what is done with data or weaken a choice or a right.
 type Change struct {
-	Kind     string // e.g. "purpose_added", "basis_changed"; see the Change* constants
-	Key      string // the purpose, recipient, retention rule, category or jurisdiction
-	Detail   string
-	Material bool
+	Kind     string `json:"kind"` // e.g. "purpose_added", "basis_changed"; see the Change* constants
+	Key      string `json:"key"`  // the purpose, recipient, retention rule, category or jurisdiction
+	Detail   string `json:"detail"`
+	Material bool   `json:"material"`
 }
 
 // Kinds of Change.

@@ -59,3 +59,16 @@ func RightsReduced(old, new *Compiled) []Change {
 	}
 	return out
 }
+
+// ConsentPurposes lists the purposes that depend on a person's choice
+// somewhere the policy is offered (a consent basis, or an opt-in or opt-out
+// mechanism), in the policy's order.
+func (c *Compiled) ConsentPurposes() []string {
+	var keys []string
+	for _, p := range c.Policy.Purposes {
+		if c.consentBased(p.Key) {
+			keys = append(keys, p.Key)
+		}
+	}
+	return keys
+}

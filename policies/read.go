@@ -1,0 +1,111 @@
+package policies
+
+import (
+	"context"
+	"time"
+
+	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/policy"
+)
+
+// Version statuses, as of the clock's now.
+const (
+	StatusScheduled  = "scheduled"  // takes effect later
+	StatusInForce    = "in_force"   // the version served now
+	StatusSuperseded = "superseded" // a later version is in force
+)
+
+// VersionView is a published version with its status. Source is set only
+// when one version is read.
+type VersionView struct {
+	*privet.PolicyVersion
+	Status string `json:"status"`
+	Source string `json:"source,omitempty"`
+}
+
+// Versions lists the tenant's published versions by effective date, each
+// with its status now; none when the tenant serves the configured policy.
+func (s *Service) Versions(ctx context.Context, tenantID string) ([]VersionView, error) {
+	var stored []*privet.PolicyVersion
+	if err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
+		stored, err = tx.PolicyVersions(ctx, tenantID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	return views(stored, s.now()), nil
+}
+
+func views(stored []*privet.PolicyVersion, now time.Time) []VersionView {
+	out := make([]VersionView, len(stored))
+	inForce := -1
+	for i, v := range stored {
+		out[i] = VersionView{PolicyVersion: v, Status: StatusScheduled}
+		if !v.Effective.After(now) {
+			inForce = i
+		}
+	}
+	for i := 0; i <= inForce; i++ {
+		out[i].Status = StatusSuperseded
+	}
+	if inForce >= 0 {
+		out[inForce].Status = StatusInForce
+	}
+	return out
+}
+
+// Version returns one version with its source. ENOTFOUND if the tenant has
+// no such version.
+func (s *Service) Version(ctx context.Context, tenantID, version string) (*VersionView, error) {
+	all, err := s.Versions(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range all {
+		if v.Version == version {
+			v.Source = string(v.PolicyVersion.Source)
+			return &v, nil
+		}
+	}
+	return nil, privet.Errorf(privet.ENOTFOUND, "no policy version %q", version)
+}
+
+// Diff lists what changed from one of the tenant's versions to another,
+// each change marked material or not (policy.Material). ENOTFOUND (naming
+// the field) if either version does not exist.
+func (s *Service) Diff(ctx context.Context, tenantID, from, to string) ([]policy.Change, error) {
+	var a, b *privet.PolicyVersion
+	err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
+		if a, err = tx.PolicyVersion(ctx, tenantID, from); err != nil {
+			return missing(err, "from")
+		}
+		if b, err = tx.PolicyVersion(ctx, tenantID, to); err != nil {
+			return missing(err, "to")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	old, err := s.compiled(a)
+	if err != nil {
+		return nil, err
+	}
+	next, err := s.compiled(b)
+	if err != nil {
+		return nil, err
+	}
+	changes := policy.Diff(old, next)
+	if changes == nil {
+		changes = []policy.Change{}
+	}
+	return changes, nil
+}
+
+// missing names the field of a version not found; other errors pass.
+func missing(err error, field string) error {
+	if privet.ErrorCode(err) == privet.ENOTFOUND {
+		return &privet.Error{Code: privet.ENOTFOUND, Message: "no such policy version", Field: field}
+	}
+	return err
+}
