@@ -45,6 +45,7 @@ func newEnvWith(t *testing.T, example string) *env {
 	logs := &bytes.Buffer{}
 	srv, err := api.New(api.Config{
 		Store: svc.Store, Tenancy: svc.Tenancy, Vault: svc.Vault, Audit: svc.Audit, Consent: svc.Consent, Policy: svc.Policy,
+		Policies:     svc.Policies,
 		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
 		ReadyCheck:   svc.Store.(interface{ CheckSchema(context.Context) error }).CheckSchema,
 		MaxBodyBytes: 4096,

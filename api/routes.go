@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/policy"
 )
 
 // routes lists every route of the API surface. Adding a resource action is
@@ -55,6 +56,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("OPTIONS /v1/public/consents", banner.preflight)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/public/consents", "record-banner-consent", "Record a visitor's cookie banner choice", public}, http.StatusNoContent, banner.record)
 
+	// Policy versions: published per tenant, in force from their effective date.
+	register(s, endpoint{http.MethodPost, "/v1/policy/versions", "publish-policy-version", "Publish a version of the tenant's policy", privet.ScopeAdmin}, s.policyPublish)
+	register(s, endpoint{http.MethodGet, "/v1/policy/versions", "list-policy-versions", "The tenant's policy versions and which is in force", anyKey}, s.policyVersions)
+	register(s, endpoint{http.MethodGet, "/v1/policy/versions/{version}", "get-policy-version", "One policy version with its source", anyKey}, s.policyVersionGet)
+	register(s, endpoint{http.MethodGet, "/v1/policy/diff", "diff-policy-versions", "What changed between two policy versions", anyKey}, s.policyDiff)
+
 	register(s, endpoint{http.MethodGet, "/v1/audit/events", "list-audit-events", "Query the audit log by subject, actor, action and time", privet.ScopeAuditRead}, s.auditEvents)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/audit/verify", "verify-audit", "Verify the audit log's hash chain and signed checkpoints", privet.ScopeAuditRead}, http.StatusOK, s.auditVerify)
 	register(s, endpoint{http.MethodPost, "/v1/audit/checkpoints", "create-audit-checkpoint", "Sign the audit log's head now", privet.ScopeAdmin}, s.auditCheckpoint)
@@ -64,6 +71,8 @@ func (s *Server) routes() {
 // with their own limit: a batch decision carries up to 100,000 subject ids.
 var largeBodies = map[string]int64{
 	"POST /v1/decisions/batch": 8 << 20,
+	// A policy source up to policy.MaxSize, grown by JSON escaping.
+	"POST /v1/policy/versions": 2 * policy.MaxSize,
 }
 
 // bodyLimit is the body limit of a route.

@@ -19,6 +19,7 @@ import (
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/audit"
 	"github.com/privet-dev/privet/consent"
+	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
@@ -40,8 +41,11 @@ type Config struct {
 	// Policy is the compiled privacy policy; routes that consult it use it.
 	// It may be nil while no policy is loaded.
 	Policy *policy.Compiled
-	Clock  privet.Clock
-	Logger *slog.Logger
+	// Policies publishes and serves each tenant's policy versions; the
+	// policy routes answer 503 without it.
+	Policies *policies.Service
+	Clock    privet.Clock
+	Logger   *slog.Logger
 	// Registry receives the HTTP metrics and is served at /metrics; nil
 	// makes a new one with the Go and process collectors.
 	Registry *prometheus.Registry

@@ -67,7 +67,7 @@ func (s *Service) Version(ctx context.Context, tenantID, version string) (*Versi
 			return &v, nil
 		}
 	}
-	return nil, privet.Errorf(privet.ENOTFOUND, "no policy version %q", version)
+	return nil, &privet.Error{Code: privet.ENOTFOUND, Message: "no such policy version", Field: "version"}
 }
 
 // Diff lists what changed from one of the tenant's versions to another,

@@ -13,6 +13,7 @@ import (
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/examples"
+	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/tenancy"
@@ -21,14 +22,17 @@ import (
 
 // Services are the services of one privet over a fresh store.
 type Services struct {
-	Store   privet.Store
-	Keys    privet.DataKeyStore
-	Master  *crypto.Master
-	Policy  *policy.Compiled
-	Tenancy *tenancy.Service
-	Vault   *vault.Service
-	Audit   *audit.Service
-	Consent *consent.Service
+	Store  privet.Store
+	Keys   privet.DataKeyStore
+	Master *crypto.Master
+	Policy *policy.Compiled
+	// Policies serves each tenant's published policy versions, falling back
+	// to Policy; the vault and consent read the policy in force through it.
+	Policies *policies.Service
+	Tenancy  *tenancy.Service
+	Vault    *vault.Service
+	Audit    *audit.Service
+	Consent  *consent.Service
 }
 
 // New opens a fresh SQLite store and key store, a new master key, and the
@@ -54,13 +58,16 @@ func New(t testing.TB, example string) *Services {
 	if err != nil {
 		t.Fatal(err)
 	}
-	policies := vault.StaticPolicy{Compiled: pol}
 	clock := privet.SystemClock{}
-	return &Services{
-		Store: store, Keys: keys, Master: master, Policy: pol,
+	versions := &policies.Service{Store: store, Fallback: pol, Clock: clock}
+	s := &Services{
+		Store: store, Keys: keys, Master: master, Policy: pol, Policies: versions,
 		Tenancy: &tenancy.Service{Store: store, Master: master, Clock: clock},
-		Vault:   &vault.Service{Store: store, Keys: keys, Master: master, Policies: policies, Clock: clock},
+		Vault:   &vault.Service{Store: store, Keys: keys, Master: master, Policies: versions, Clock: clock},
 		Audit:   &audit.Service{Store: store, Master: master, Clock: clock},
-		Consent: &consent.Service{Store: store, Master: master, Policies: policies, Clock: clock},
+		Consent: &consent.Service{Store: store, Master: master, Policies: versions, Clock: clock},
 	}
+	versions.Renewer = s.Consent
+	versions.Notices = &policies.Notices{Subjects: s.Vault}
+	return s
 }
