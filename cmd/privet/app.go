@@ -18,6 +18,8 @@ import (
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/jobs"
+	"github.com/privet-dev/privet/notify"
+	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/postgres"
 	"github.com/privet-dev/privet/sqlite"
@@ -43,7 +45,14 @@ type Main struct {
 	Vault   *vault.Service
 	Audit   *audit.Service
 	Consent *consent.Service
-	// Jobs runs background work: checkpoints, key re-wrapping.
+	// Policies serves each tenant's published policy versions, falling back
+	// to Policy, and publishes new ones.
+	Policies *policies.Service
+	// Notify sends the emails of material policy changes. Nil leaves the
+	// notice jobs waiting (retried) until a sender is configured.
+	Notify notify.Sender
+	// Jobs runs background work: checkpoints, key re-wrapping, policy
+	// change notices and activation.
 	Jobs *jobs.Runner
 
 	// schemas are the stores' migrators, data store first.
@@ -94,10 +103,13 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	}
 	clock := privet.SystemClock{}
 	m.Tenancy = &tenancy.Service{Store: m.Store, Master: m.Master, Clock: clock}
-	m.Vault = &vault.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Policies: vault.StaticPolicy{Compiled: m.Policy}, Clock: clock, Logger: m.Logger}
+	m.Policies = &policies.Service{Store: m.Store, Fallback: m.Policy, Clock: clock, Logger: m.Logger}
+	m.Vault = &vault.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Policies: m.Policies, Clock: clock, Logger: m.Logger}
 	m.Vault.ReloadMaster = func() error { return m.Master.Reload(cfg.MasterKeyPath()) }
 	m.Audit = &audit.Service{Store: m.Store, Master: m.Master, Clock: clock}
-	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
+	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Policies, Clock: clock, Logger: m.Logger}
+	m.Policies.Renewer = m.Consent
+	m.Policies.Notices = &policies.Notices{Sender: m.Notify, Subjects: m.Vault}
 	// Decisions keep subjects' status in memory: a vault change must reach them.
 	m.Vault.Changed = m.Consent.Forget
 	return m.newJobs()
@@ -176,9 +188,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Policy == nil {
 		return privet.Errorf(privet.EINVALID, "no policy: serve needs --policy FILE (or --demo)")
 	}
-	// The services read the policy at each call; Main.Policy may be set after Open.
-	m.Vault.Policies = vault.StaticPolicy{Compiled: m.Policy}
-	m.Consent.Policies = m.Vault.Policies
+	// The services read the policy at each call; Main.Policy and Notify may
+	// be set after Open.
+	m.Policies.Fallback = m.Policy
+	m.Policies.Notices.Sender = m.Notify
 	if err := m.Consent.Start(ctx); err != nil {
 		return err
 	}
@@ -199,6 +212,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Consent:      m.Consent,
 		Audit:        m.Audit,
 		Policy:       m.Policy,
+		Policies:     m.Policies,
 		Logger:       m.Logger,
 		ReadyCheck:   m.checkSchema,
 		MaxBodyBytes: m.Config.MaxBodyBytes,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/jobs"
+	"github.com/privet-dev/privet/policies"
 )
 
 // checkpointJob signs every tenant's audit chain head. It runs hourly, so
@@ -48,6 +49,17 @@ func (m *Main) newJobs() error {
 		_, err := m.Vault.RewrapAll(ctx, 500)
 		return err
 	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, job policies.NoticeJob) error {
+		_, err := m.Policies.SendNotices(ctx, job)
+		if privet.ErrorCode(err) == privet.ENOTFOUND {
+			return jobs.Cancel(err) // the tenant or version is gone: nothing to announce
+		}
+		return err
+	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, _ policies.ActivateJob) error {
+		_, err := m.Policies.Activate(ctx)
+		return err
+	})
 	return nil
 }
 
@@ -55,4 +67,7 @@ func (m *Main) newJobs() error {
 var periodicJobs = []jobs.Periodic{
 	{Job: checkpointJob{}, Every: time.Hour},
 	{Job: rewrapJob{}, Every: 10 * time.Minute},
+	// A version takes effect at midnight; a minute later its consent
+	// renewal has run.
+	{Job: policies.ActivateJob{}, Every: time.Minute, RunOnStart: true},
 }
