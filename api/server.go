@@ -67,6 +67,8 @@ type Server struct {
 	handler http.Handler
 	// public rate-limits the routes anyone may call, per client network.
 	public *rateLimiter
+	// signalsLimit rate-limits recording privacy signals, per client network.
+	signalsLimit *rateLimiter
 }
 
 // New builds the server and registers every route.
@@ -92,11 +94,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: m,
-		public: newRateLimiter(cfg.Clock, publicConsentPerSecond, publicConsentBurst, publicConsentClients)}
+		public:       newRateLimiter(cfg.Clock, publicConsentPerSecond, publicConsentBurst, publicConsentClients),
+		signalsLimit: newRateLimiter(cfg.Clock, publicConsentPerSecond, publicConsentBurst, publicConsentClients)}
 	s.api = humago.New(s.mux, humaConfig(cfg.Version))
 	s.api.UseMiddleware(s.authenticate)
 	s.routes()
-	s.handler = s.observe(recoverPanics(securityHeaders(limitBody(cfg.MaxBodyBytes, s.mux))))
+	s.handler = s.observe(recoverPanics(securityHeaders(privacySignals(limitBody(cfg.MaxBodyBytes, s.mux)))))
 	return s, nil
 }
 
