@@ -38,8 +38,13 @@ type Service struct {
 	// the notice job fails and is retried until one is configured.
 	Notices *Notices
 
-	mu    sync.RWMutex
-	cache map[string]*tenantVersions
+	// cache holds a *tenantVersions per tenant id. Every vault read and
+	// consent decision asks it, so its reads take no lock.
+	cache sync.Map
+	// loadMu lets one caller at a time refresh the cache, so the requests
+	// that find it stale at the same moment wait for one read of the store
+	// instead of each making its own.
+	loadMu sync.Mutex
 }
 
 // Renewer asks people again for consents a new version no longer covers
@@ -91,12 +96,10 @@ func (s *Service) refresh() time.Duration {
 // EUNAVAILABLE when the tenant has no policy at all.
 func (s *Service) Policy(ctx context.Context, tenantID string) (*policy.Compiled, error) {
 	now := s.now()
-	s.mu.RLock()
-	tv := s.cache[tenantID]
-	s.mu.RUnlock()
-	if tv == nil || now.Sub(tv.checked) >= s.refresh() || now.Before(tv.checked) {
+	tv := s.cached(tenantID)
+	if s.stale(tv, now) {
 		var err error
-		if tv, err = s.load(ctx, tenantID, tv, now); err != nil {
+		if tv, err = s.refreshed(ctx, tenantID, now); err != nil {
 			return nil, err
 		}
 	}
@@ -107,6 +110,30 @@ func (s *Service) Policy(ctx context.Context, tenantID string) (*policy.Compiled
 		return nil, privet.Errorf(privet.EUNAVAILABLE, "no policy is loaded")
 	}
 	return s.Fallback, nil
+}
+
+// stale reports whether the entry is due a check against the store. The
+// distance is taken both ways: a clock set back (tests travel in time) must
+// not freeze the cache, and a caller whose now was read just before another
+// refreshed must not refresh again.
+func (s *Service) stale(tv *tenantVersions, now time.Time) bool {
+	if tv == nil {
+		return true
+	}
+	d := now.Sub(tv.checked)
+	return d >= s.refresh() || -d >= s.refresh()
+}
+
+// refreshed returns the tenant's cache entry, read again from the store
+// unless another caller did so while this one waited.
+func (s *Service) refreshed(ctx context.Context, tenantID string, now time.Time) (*tenantVersions, error) {
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	tv := s.cached(tenantID)
+	if !s.stale(tv, now) {
+		return tv, nil
+	}
+	return s.load(ctx, tenantID, tv, now)
 }
 
 // inForce is the last version effective at t, or nil.
@@ -157,20 +184,20 @@ func (s *Service) load(ctx context.Context, tenantID string, old *tenantVersions
 			tv.versions = append(tv.versions, compiledVersion{stored: v, compiled: c})
 		}
 	}
-	s.mu.Lock()
-	if s.cache == nil {
-		s.cache = map[string]*tenantVersions{}
-	}
-	s.cache[tenantID] = tv
-	s.mu.Unlock()
+	s.cache.Store(tenantID, tv)
 	return tv, nil
 }
 
 // forget drops the tenant's cache entry, so the next Policy reads the store.
 func (s *Service) forget(tenantID string) {
-	s.mu.Lock()
-	delete(s.cache, tenantID)
-	s.mu.Unlock()
+	s.cache.Delete(tenantID)
+}
+
+// cached is the tenant's cache entry, or nil.
+func (s *Service) cached(tenantID string) *tenantVersions {
+	tv, _ := s.cache.Load(tenantID)
+	v, _ := tv.(*tenantVersions)
+	return v
 }
 
 // compile compiles a stored version. It was valid when published, so a

@@ -42,7 +42,7 @@ type env struct {
 	tenant   string
 }
 
-func newEnv(t *testing.T, engine string) *env {
+func newEnv(t testing.TB, engine string) *env {
 	t.Helper()
 	store, keys := storetest.Open(t, engine)
 	path := filepath.Join(t.TempDir(), "master.json")
@@ -73,7 +73,7 @@ func newEnv(t *testing.T, engine string) *env {
 }
 
 // source is the cipo-cloud example policy.
-func source(t *testing.T) []byte {
+func source(t testing.TB) []byte {
 	t.Helper()
 	src, err := examples.FS.ReadFile("cipo-cloud/policy.yaml")
 	if err != nil {
@@ -84,7 +84,7 @@ func source(t *testing.T) []byte {
 
 // variant is the example as another version, effective on the date, with
 // each pair of edits applied.
-func variant(t *testing.T, version, effective string, edits ...string) []byte {
+func variant(t testing.TB, version, effective string, edits ...string) []byte {
 	t.Helper()
 	s := string(source(t))
 	edits = append([]string{`version: "2021-02-05"`, `version: "` + version + `"`,
@@ -122,7 +122,7 @@ func mail(addr string) vault.IdentityInput {
 	return vault.IdentityInput{Type: privet.IdentityEmail, Value: addr}
 }
 
-func (e *env) publish(t *testing.T, src []byte, allowRightsReduction bool) *policies.Published {
+func (e *env) publish(t testing.TB, src []byte, allowRightsReduction bool) *policies.Published {
 	t.Helper()
 	p, err := e.pol.Publish(context.Background(), admin, e.tenant, policies.PublishInput{Source: src, AllowRightsReduction: allowRightsReduction})
 	if err != nil {

@@ -136,9 +136,7 @@ func (s *Service) predecessor(stored []*privet.PolicyVersion, t time.Time) (stri
 
 // compiled compiles a stored version, from the cache when it holds it.
 func (s *Service) compiled(v *privet.PolicyVersion) (*policy.Compiled, error) {
-	s.mu.RLock()
-	tv := s.cache[v.TenantID]
-	s.mu.RUnlock()
+	tv := s.cached(v.TenantID)
 	if tv != nil {
 		for _, cv := range tv.versions {
 			if cv.stored.SHA256 == v.SHA256 {
