@@ -54,6 +54,8 @@ func TestPolicyPublishAndVersions(t *testing.T) {
 		// A material change dated in the past gives no notice: refused.
 		{"material change too late", []string{"policy", "publish", widened, "--tenant", tenant}, 1, "", "material change takes effect at least 30d"},
 		{"versions", []string{"policy", "versions", "--tenant", tenant}, 0, "2021-03-01  in_force", ""},
+		// The activation job is registered and periodic: it can be run now.
+		{"activate", []string{"jobs", "run", "policy.activate"}, 0, "policy.activate done", ""},
 		{"versions of another tenant", []string{"policy", "versions", "--tenant", "ten_nobody"}, 0, "no published versions", ""},
 	}
 	for _, tt := range tests {
