@@ -35,6 +35,14 @@ func (s *Service) Signal(ctx context.Context, actor privet.Actor, tenantID strin
 	if s.signalSeen(tenantID, in.SubjectID, visitor, in.Source) {
 		return false, nil
 	}
+	// A person's first signal usually arrives on several requests at once
+	// (a page and its banner): one records it, the others find it seen.
+	// Later requests return above without the lock.
+	s.signalMu.Lock()
+	defer s.signalMu.Unlock()
+	if s.signalSeen(tenantID, in.SubjectID, visitor, in.Source) {
+		return false, nil
+	}
 	_, err = s.Record(ctx, actor, tenantID, RecordInput{Party: in.Party, State: privet.StateRefused, Source: in.Source,
 		UserAgent: in.UserAgent, IP: in.IP})
 	return err == nil, err

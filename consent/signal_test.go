@@ -2,6 +2,7 @@ package consent_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/privet-dev/privet"
@@ -56,5 +57,35 @@ func TestSignal(t *testing.T) {
 				t.Errorf("after a restart, decision = %+v, want denied", d)
 			}
 		})
+	}
+}
+
+// TestSignalConcurrent sends one person's first signal on many requests at
+// once: it is recorded once.
+func TestSignalConcurrent(t *testing.T) {
+	e := newEnv(t, openSQLite(t))
+	ctx := context.Background()
+	const cookie = "ck_signal_concurrent_abc"
+	var wg sync.WaitGroup
+	recorded := make(chan bool, 16)
+	for range 16 {
+		wg.Go(func() {
+			got, err := e.svc.Signal(ctx, api, e.tenant, consent.SignalInput{Party: consent.Party{CookieID: cookie}, Source: privet.SourceGPC})
+			if err != nil {
+				t.Error(err)
+			}
+			recorded <- got
+		})
+	}
+	wg.Wait()
+	close(recorded)
+	n := 0
+	for got := range recorded {
+		if got {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d of 16 concurrent first signals recorded, want 1", n)
 	}
 }
