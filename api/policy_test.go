@@ -73,6 +73,12 @@ func TestPolicyVersionRoutes(t *testing.T) {
 		{"get", "GET", "/v1/policy/versions/v1", e.readerA, "", 200, []string{`"source":"# CIPO Cloud`, `"sha256":"`}, nil},
 		{"diff", "GET", "/v1/policy/diff?from=v1&to=v2", e.readerA, "", 200, []string{`"kind":"categories_widened"`, `"material":true`}, nil},
 		{"diff missing", "GET", "/v1/policy/diff?from=v1&to=nope", e.readerA, "", 404, []string{`"field":"to"`}, nil},
+		// P16: a site announces the coming material change, without a key.
+		{"announce", "GET", "/v1/public/policy?tenant=" + e.tenantA, "", "", 200,
+			[]string{`"in_force":{"version":"v1"`, `"upcoming":[{"version":"v2"`, `"material":true`, `"kind":"categories_widened"`}, nil},
+		{"announce another tenant", "GET", "/v1/public/policy?tenant=" + e.tenantB, "", "", 200,
+			[]string{`"in_force":{"version":"2021-02-05"`, `"upcoming":[]`}, []string{`"v2"`}},
+		{"announce without tenant", "GET", "/v1/public/policy?tenant=nobody", "", "", 422, []string{`"field":"tenant"`}, nil},
 		{"other tenant's version", "GET", "/v1/policy/versions/v1", e.adminB, "", 404, nil, nil},
 		{"other tenant's list", "GET", "/v1/policy/versions", e.adminB, "", 200, []string{`"versions":[]`}, nil},
 	}

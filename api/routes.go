@@ -60,6 +60,7 @@ func (s *Server) routes() {
 	register(s, endpoint{http.MethodPost, "/v1/policy/versions", "publish-policy-version", "Publish a version of the tenant's policy", privet.ScopeAdmin}, s.policyPublish)
 	register(s, endpoint{http.MethodGet, "/v1/policy/versions", "list-policy-versions", "The tenant's policy versions and which is in force", anyKey}, s.policyVersions)
 	register(s, endpoint{http.MethodGet, "/v1/policy/versions/{version}", "get-policy-version", "One policy version with its source", anyKey}, s.policyVersionGet)
+	register(s, endpoint{http.MethodGet, "/v1/public/policy", "announce-policy", "The policy in force and the changes coming, for a site to announce", public}, s.policyAnnounce)
 	register(s, endpoint{http.MethodGet, "/v1/policy/diff", "diff-policy-versions", "What changed between two policy versions", anyKey}, s.policyDiff)
 
 	register(s, endpoint{http.MethodGet, "/v1/audit/events", "list-audit-events", "Query the audit log by subject, actor, action and time", privet.ScopeAuditRead}, s.auditEvents)

@@ -329,6 +329,12 @@ func TestMaterialChangeNoticesAndRenewal(t *testing.T) {
 			}
 		}
 
+		// The site announces it until it takes effect (P16).
+		a, err := e.pol.Announce(ctx, e.tenant)
+		if err != nil || a.InForce.Version != "2021-02-05" || len(a.Upcoming) != 1 || len(a.Upcoming[0].Changes) != 1 {
+			t.Errorf("Announce = %+v, %v; want the coming material change", a, err)
+		}
+
 		// Until it takes effect, the consent given stands.
 		if n, err := e.pol.Activate(ctx); err != nil || n != 0 {
 			t.Errorf("Activate before the effective date = %d, %v; want 0", n, err)
@@ -345,6 +351,9 @@ func TestMaterialChangeNoticesAndRenewal(t *testing.T) {
 		}
 		if n, err := e.pol.Activate(ctx); err != nil || n != 0 {
 			t.Errorf("second Activate = %d, %v; want nothing left", n, err)
+		}
+		if a, err := e.pol.Announce(ctx, e.tenant); err != nil || a.InForce.Version != "2026-05" || len(a.Upcoming) != 0 {
+			t.Errorf("Announce once in force = %+v, %v", a, err)
 		}
 		// Given again under the new version, it holds.
 		if _, err := e.consent.Record(ctx, admin, e.tenant, consent.RecordInput{Party: consent.Party{SubjectID: gave}, Purpose: email, State: privet.StateGiven, Source: privet.SourceAPI}); err != nil {

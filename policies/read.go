@@ -109,3 +109,62 @@ func missing(err error, field string) error {
 	}
 	return err
 }
+
+// Announcement is what a site shows of a tenant's policy changes (P16):
+// the version in force and the versions scheduled, with their material
+// changes. It holds nothing about any person.
+type Announcement struct {
+	InForce  AnnouncedVersion   `json:"in_force"`
+	Upcoming []AnnouncedVersion `json:"upcoming"`
+}
+
+// AnnouncedVersion is one version as announced.
+type AnnouncedVersion struct {
+	Version   string    `json:"version"`
+	Effective time.Time `json:"effective"`
+	SHA256    string    `json:"sha256"`
+	Material  bool      `json:"material"`
+	// Changes are its material changes against the version before it.
+	Changes []policy.Change `json:"changes,omitempty"`
+}
+
+// Announce returns the tenant's policy in force and its scheduled versions,
+// each scheduled one with its material changes, for the site to announce
+// before they take effect.
+func (s *Service) Announce(ctx context.Context, tenantID string) (*Announcement, error) {
+	var stored []*privet.PolicyVersion
+	if err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
+		stored, err = tx.PolicyVersions(ctx, tenantID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	current, err := s.Policy(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := &Announcement{
+		InForce:  AnnouncedVersion{Version: current.Policy.Version, Effective: current.Effective, SHA256: current.Hash},
+		Upcoming: []AnnouncedVersion{},
+	}
+	now := s.now()
+	for _, v := range stored {
+		if !v.Effective.After(now) {
+			continue
+		}
+		a := AnnouncedVersion{Version: v.Version, Effective: v.Effective, SHA256: v.SHA256, Material: v.Material}
+		next, err := s.compiled(v)
+		if err != nil {
+			return nil, err
+		}
+		_, prev, err := s.predecessor(before(stored, v), v.Effective)
+		if err != nil {
+			return nil, err
+		}
+		if prev != nil {
+			a.Changes = policy.MaterialChanges(prev, next)
+		}
+		out.Upcoming = append(out.Upcoming, a)
+	}
+	return out, nil
+}
