@@ -37,18 +37,21 @@ type ConsentSource string
 
 // Consent sources. SourceGPC is a Global Privacy Control signal: an opt-out
 // of sale, sharing and targeted advertising that names no single purpose.
+// SourceDNT is a browser's Do Not Track header, recorded where the policy
+// honours it (honour_dnt) and then acting as such an opt-out everywhere.
 const (
 	SourceBanner     ConsentSource = "banner"
 	SourceAPI        ConsentSource = "api"
 	SourceEmailLink  ConsentSource = "email_link"
 	SourceSMSKeyword ConsentSource = "sms_keyword"
 	SourceGPC        ConsentSource = "gpc_signal"
+	SourceDNT        ConsentSource = "dnt_signal"
 	SourceAdmin      ConsentSource = "admin"
 	SourceImport     ConsentSource = "import"
 )
 
 // ConsentSources lists every source, in a stable order.
-var ConsentSources = []ConsentSource{SourceBanner, SourceAPI, SourceEmailLink, SourceSMSKeyword, SourceGPC, SourceAdmin, SourceImport}
+var ConsentSources = []ConsentSource{SourceBanner, SourceAPI, SourceEmailLink, SourceSMSKeyword, SourceGPC, SourceDNT, SourceAdmin, SourceImport}
 
 // ParseConsentSource validates a source name.
 func ParseConsentSource(s string) (ConsentSource, error) {

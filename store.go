@@ -28,6 +28,7 @@ type Tx interface {
 	IncidentStore
 	ComplaintStore
 	RegisterStore
+	PolicyStore
 	JobEnqueuer
 }
 

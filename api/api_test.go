@@ -47,6 +47,7 @@ func newEnvWith(t *testing.T, example string) *env {
 		Store: svc.Store, Tenancy: svc.Tenancy, Vault: svc.Vault, Audit: svc.Audit, Consent: svc.Consent, Policy: svc.Policy, Incidents: svc.Incidents,
 		Requests:  svc.Requests,
 		Transfers: svc.Transfers, Complaints: svc.Complaints, Disclosures: svc.Disclosures,
+		Policies:     svc.Policies,
 		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
 		ReadyCheck:   svc.Store.(interface{ CheckSchema(context.Context) error }).CheckSchema,
 		MaxBodyBytes: 4096,

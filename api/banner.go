@@ -157,12 +157,14 @@ func (b *bannerRoutes) record(ctx context.Context, in *publicConsentInput) (*pub
 	}
 	base := consent.RecordInput{Party: consent.Party{CookieID: body.CookieID}, UserAgent: in.UserAgent, IP: ip}
 	if gpc {
-		in := base
-		in.State, in.Source = privet.StateRefused, privet.SourceGPC
-		if _, err := b.s.cfg.Consent.Record(ctx, visitor, body.Tenant, in); err != nil {
+		// Once per visitor: the banner posts on every page that asks.
+		sig := consent.SignalInput{Party: base.Party, Source: privet.SourceGPC, UserAgent: in.UserAgent, IP: ip}
+		if _, err := b.s.cfg.Consent.Signal(ctx, visitor, body.Tenant, sig); err != nil {
 			return nil, err
 		}
 	}
+	// A DNT header, where the policy honours it; GPC is on record already.
+	b.s.identified(ctx, body.Tenant, base.Party)
 	for _, c := range choices {
 		in := base
 		in.Purpose, in.State, in.Source = c.purpose, c.state, privet.SourceBanner

@@ -12,9 +12,9 @@ type consentRecordInput struct {
 	Body      struct {
 		SubjectID    string `json:"subject_id,omitempty" maxLength:"64" doc:"The subject; or name a cookie id, or both to link them."`
 		CookieID     string `json:"cookie_id,omitempty" maxLength:"128" doc:"The visitor's cookie id; only its blind index is kept."`
-		Purpose      string `json:"purpose,omitempty" maxLength:"200" doc:"The purpose; a gpc_signal may leave it empty."`
+		Purpose      string `json:"purpose,omitempty" maxLength:"200" doc:"The purpose; a gpc_signal or dnt_signal may leave it empty."`
 		State        string `json:"state" enum:"given,refused,withdrawn,expired,needs_renewal" doc:"The choice."`
-		Source       string `json:"source" enum:"banner,api,email_link,sms_keyword,gpc_signal,admin,import" doc:"Where the choice was made."`
+		Source       string `json:"source" enum:"banner,api,email_link,sms_keyword,gpc_signal,dnt_signal,admin,import" doc:"Where the choice was made."`
 		Jurisdiction string `json:"jurisdiction,omitempty" maxLength:"16" doc:"Where the person is; defaults to the subject's."`
 		NoticeHash   string `json:"notice_hash,omitempty" maxLength:"128" doc:"SHA-256 of the notice text shown."`
 		UserAgent    string `json:"user_agent,omitempty" maxLength:"512" doc:"The person's user agent, when the app relays the choice."`

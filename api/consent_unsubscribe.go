@@ -126,10 +126,13 @@ type htmlOutput struct {
 
 // unsubscribePage shows a button that unsubscribes. A GET never changes
 // anything: mail scanners and link previews fetch every link in a message.
-func (s *Server) unsubscribePage(_ context.Context, in *unsubscribePageInput) (*htmlOutput, error) {
-	if _, err := s.cfg.Consent.ParseUnsubscribeToken(in.Token); err != nil {
+func (s *Server) unsubscribePage(ctx context.Context, in *unsubscribePageInput) (*htmlOutput, error) {
+	link, err := s.cfg.Consent.ParseUnsubscribeToken(in.Token)
+	if err != nil {
 		return nil, badLink(err)
 	}
+	// A privacy signal is no change the person did not ask for: record it.
+	s.identified(ctx, link.TenantID, consent.Party{SubjectID: link.SubjectID})
 	return renderPage(false)
 }
 
@@ -138,6 +141,9 @@ func (s *Server) unsubscribePage(_ context.Context, in *unsubscribePageInput) (*
 func (s *Server) unsubscribeClick(ctx context.Context, in *unsubscribeClickInput) (*htmlOutput, error) {
 	if !s.public.allow(in.remote) {
 		return nil, privet.Errorf(privet.ERATELIMIT, "too many requests from this network; try again later")
+	}
+	if link, err := s.cfg.Consent.ParseUnsubscribeToken(in.Token); err == nil {
+		s.identified(ctx, link.TenantID, consent.Party{SubjectID: link.SubjectID})
 	}
 	_, err := s.cfg.Consent.Unsubscribe(ctx, consent.UnsubscribeInput{Token: in.Token, UserAgent: in.UserAgent, IP: remoteIP(in.remote)})
 	// A subject erased since the email was sent has nothing left to

@@ -26,6 +26,8 @@ type requestInfo struct {
 	TenantID string
 	KeyID    string
 	logger   *slog.Logger
+	// signals are the request's privacy headers (Sec-GPC, DNT).
+	signals signals
 }
 
 func requestInfoFrom(ctx context.Context) *requestInfo {

@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
 )
 
@@ -90,6 +91,12 @@ func (s *Server) routes() {
 	register(s, endpoint{http.MethodPost, "/v1/processor-ends", "create-processor-end", "Record that a processor's entrustment ended; its deletion confirmation falls due", privet.ScopeRequestsAdmin}, s.processorEnd)
 	register(s, endpoint{http.MethodGet, "/v1/processor-ends", "list-processor-ends", "Ended entrustments by deletion due date", privet.ScopeRequestsAdmin}, s.processorEndList)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/processor-ends/{id}/confirm", "confirm-processor-deletion", "Record the processor's confirmation that it deleted the data", privet.ScopeRequestsAdmin}, http.StatusNoContent, s.processorConfirm)
+	// Policy versions: published per tenant, in force from their effective date.
+	register(s, endpoint{http.MethodPost, "/v1/policy/versions", "publish-policy-version", "Publish a version of the tenant's policy", privet.ScopeAdmin}, s.policyPublish)
+	register(s, endpoint{http.MethodGet, "/v1/policy/versions", "list-policy-versions", "The tenant's policy versions and which is in force", anyKey}, s.policyVersions)
+	register(s, endpoint{http.MethodGet, "/v1/policy/versions/{version}", "get-policy-version", "One policy version with its source", anyKey}, s.policyVersionGet)
+	register(s, endpoint{http.MethodGet, "/v1/public/policy", "announce-policy", "The policy in force and the changes coming, for a site to announce", public}, s.policyAnnounce)
+	register(s, endpoint{http.MethodGet, "/v1/policy/diff", "diff-policy-versions", "What changed between two policy versions", anyKey}, s.policyDiff)
 
 	register(s, endpoint{http.MethodGet, "/v1/audit/events", "list-audit-events", "Query the audit log by subject, actor, action and time", privet.ScopeAuditRead}, s.auditEvents)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/audit/verify", "verify-audit", "Verify the audit log's hash chain and signed checkpoints", privet.ScopeAuditRead}, http.StatusOK, s.auditVerify)
@@ -124,6 +131,8 @@ func (s *Server) requestRoutes(r *requests.Service) {
 // with their own limit: a batch decision carries up to 100,000 subject ids.
 var largeBodies = map[string]int64{
 	"POST /v1/decisions/batch": 8 << 20,
+	// A policy source up to policy.MaxSize, grown by JSON escaping.
+	"POST /v1/policy/versions": 2 * policy.MaxSize,
 }
 
 // bodyLimit is the body limit of a route.

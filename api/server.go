@@ -22,6 +22,7 @@ import (
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/incident"
+	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/tenancy"
@@ -57,8 +58,11 @@ type Config struct {
 	// Policy is the compiled privacy policy; routes that consult it use it.
 	// It may be nil while no policy is loaded.
 	Policy *policy.Compiled
-	Clock  privet.Clock
-	Logger *slog.Logger
+	// Policies publishes and serves each tenant's policy versions; the
+	// policy routes answer 503 without it.
+	Policies *policies.Service
+	Clock    privet.Clock
+	Logger   *slog.Logger
 	// Registry receives the HTTP metrics and is served at /metrics; nil
 	// makes a new one with the Go and process collectors.
 	Registry *prometheus.Registry
@@ -82,6 +86,8 @@ type Server struct {
 	public *rateLimiter
 	// identities rate-limits public requests per identity (its blind index).
 	identities *keyLimiter
+	// signalsLimit rate-limits recording privacy signals, per client network.
+	signalsLimit *rateLimiter
 }
 
 // New builds the server and registers every route.
@@ -107,8 +113,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: m,
-		public:     newRateLimiter(cfg.Clock, publicConsentPerSecond, publicConsentBurst, publicConsentClients),
-		identities: newKeyLimiter(cfg.Clock, publicRequestsPerIdentityPerSecond, publicRequestsPerIdentityBurst, publicRequestIdentities)}
+		public:       newRateLimiter(cfg.Clock, publicConsentPerSecond, publicConsentBurst, publicConsentClients),
+		identities:   newKeyLimiter(cfg.Clock, publicRequestsPerIdentityPerSecond, publicRequestsPerIdentityBurst, publicRequestIdentities),
+		signalsLimit: newRateLimiter(cfg.Clock, publicConsentPerSecond, publicConsentBurst, publicConsentClients)}
 	if cfg.Requests != nil {
 		if err := cfg.Registry.Register(newRequestDeadlines(cfg.Store, cfg.Clock)); err != nil {
 			return nil, privet.Errorf(privet.EINTERNAL, "api: register request metrics")
@@ -117,7 +124,7 @@ func New(cfg Config) (*Server, error) {
 	s.api = humago.New(s.mux, humaConfig(cfg.Version))
 	s.api.UseMiddleware(s.authenticate)
 	s.routes()
-	s.handler = s.observe(recoverPanics(securityHeaders(limitBody(cfg.MaxBodyBytes, s.mux))))
+	s.handler = s.observe(recoverPanics(securityHeaders(privacySignals(limitBody(cfg.MaxBodyBytes, s.mux)))))
 	return s, nil
 }
 

@@ -102,6 +102,10 @@ func objectFixtures() map[string]fixture {
 			}
 			return ev.ID
 		},
+		"GET /v1/policy/versions/{version}": func(t *testing.T, e *env) string {
+			publishVersion(t, e, e.adminA, "walk", "2021-03-01")
+			return "walk"
+		},
 		"DELETE /v1/keys/{id}": func(t *testing.T, e *env) string {
 			k, _, err := e.tenancy.CreateAPIKey(context.Background(), tenancy.Operator(), e.tenantA, "victim", []privet.Scope{privet.ScopeAuditRead})
 			if err != nil {

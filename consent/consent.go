@@ -49,6 +49,7 @@ type Service struct {
 
 	mem      memory
 	loadMu   sync.Mutex
+	signalMu sync.Mutex
 	stop     context.CancelFunc
 	followed chan struct{}
 }

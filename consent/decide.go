@@ -21,6 +21,7 @@ const (
 	ReasonNotOptedOut      = "not_opted_out"     // opt-out purpose, no objection recorded
 	ReasonOptedOut         = "opted_out"         // opt-out purpose, objection or opt-out recorded
 	ReasonGPC              = "gpc"               // a Global Privacy Control signal where the law honours it
+	ReasonDNT              = "dnt"               // a Do Not Track signal, and the policy honours it
 	ReasonRestricted       = "restricted"        // the subject's processing is restricted
 	ReasonGuardianRequired = "guardian_required" // a child, and no guardian consent recorded
 	ReasonNotice           = "notice"            // a notice purpose: allowed on the lawful basis
@@ -162,6 +163,7 @@ func (s *Service) DecideBatch(ctx context.Context, tenantID, purpose string, sub
 type placeRules struct {
 	basis, mechanism string
 	honourGPC        bool
+	honourDNT        bool
 	renewal          deadline.Period
 	consentAge       int
 }
@@ -169,6 +171,7 @@ type placeRules struct {
 func rulesFor(pol *policy.Compiled, pu *policy.Purpose, place string) placeRules {
 	r := placeRules{basis: pol.Basis(pu.Key, place), mechanism: pol.Mechanism(pu.Key, place), consentAge: consentAge(pol, place)}
 	r.honourGPC = pol.Policy.HonourGPC
+	r.honourDNT = pol.Policy.HonourDNT
 	if law := pol.Law(place); law != nil && law.HonourGPC {
 		r.honourGPC = true
 	}
@@ -195,6 +198,9 @@ func decideWith(r placeRules, pu *policy.Purpose, prof profile, p *party, now ti
 	}
 	if p != nil && p.gpc && (pu.Sale || pu.Sharing || pu.TargetedAds) && r.honourGPC {
 		return deny(ReasonGPC)
+	}
+	if p != nil && p.dnt && (pu.Sale || pu.Sharing || pu.TargetedAds) && r.honourDNT {
+		return deny(ReasonDNT)
 	}
 	var c choice
 	var has bool

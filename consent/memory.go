@@ -29,6 +29,7 @@ type ledger struct {
 type party struct {
 	choices map[string]choice // by purpose
 	gpc     bool              // a Global Privacy Control signal was seen
+	dnt     bool              // a Do Not Track signal was recorded
 	// place is the jurisdiction of the latest event that named one: a
 	// visitor's only clue to the law that applies.
 	place    string
@@ -97,8 +98,11 @@ func (l *ledger) party(m map[string]*party, key string) *party {
 }
 
 func (p *party) apply(e *privet.ConsentEvent) {
-	if e.Source == privet.SourceGPC {
+	switch e.Source {
+	case privet.SourceGPC:
 		p.gpc = true
+	case privet.SourceDNT:
+		p.dnt = true
 	}
 	if e.Jurisdiction != "" && e.Seq > p.placeSeq {
 		p.place, p.placeSeq = e.Jurisdiction, e.Seq
@@ -116,6 +120,7 @@ func (p *party) apply(e *privet.ConsentEvent) {
 // choice wins, and a GPC signal seen for either counts for both.
 func (p *party) merge(v *party) {
 	p.gpc = p.gpc || v.gpc
+	p.dnt = p.dnt || v.dnt
 	for purpose, c := range v.choices {
 		if old, ok := p.choices[purpose]; !ok || old.seq < c.seq {
 			p.choices[purpose] = c

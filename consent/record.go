@@ -49,7 +49,7 @@ func (s *Service) Record(ctx context.Context, actor privet.Actor, tenantID strin
 	if _, err := privet.ParseConsentSource(string(in.Source)); err != nil {
 		return nil, err
 	}
-	if in.Purpose == "" && in.Source != privet.SourceGPC {
+	if in.Purpose == "" && in.Source != privet.SourceGPC && in.Source != privet.SourceDNT {
 		return nil, privet.FieldError("purpose", "a purpose is required")
 	}
 	if _, ok := pol.Purpose(in.Purpose); in.Purpose != "" && !ok {

@@ -23,15 +23,26 @@ func (s *Service) Renew(ctx context.Context, actor privet.Actor, tenantID string
 	if old == nil || new == nil {
 		return 0, privet.Errorf(privet.EINVALID, "renewal needs the old and the new policy")
 	}
-	widened := policy.WidenedPurposes(old, new)
-	if len(widened) == 0 {
+	return s.RenewPurposes(ctx, actor, tenantID, policy.WidenedPurposes(old, new), new)
+}
+
+// RenewPurposes marks for renewal every given consent to one of purposes not
+// given under new's version, as Renew does for widened purposes. A version
+// that takes a right away uses it for every consent-based purpose: rights
+// are not reduced without the person's explicit consent, so each consent is
+// asked again under the new terms.
+func (s *Service) RenewPurposes(ctx context.Context, actor privet.Actor, tenantID string, purposes []string, new *policy.Compiled) (int, error) {
+	if new == nil {
+		return 0, privet.Errorf(privet.EINVALID, "renewal needs the new policy")
+	}
+	if len(purposes) == 0 {
 		return 0, nil
 	}
 	if err := s.Start(ctx); err != nil {
 		return 0, err
 	}
 	now := s.now()
-	events := s.renewalEvents(tenantID, widened, new.Hash)
+	events := s.renewalEvents(tenantID, purposes, new.Hash)
 	for batch := range slices.Chunk(events, renewalBatch) {
 		for _, ev := range batch {
 			ev.Time = now

@@ -10,14 +10,14 @@ import (
 )
 
 // Change is one difference between two versions of a policy. Material
-// changes are the ones people must be told of before they take effect (and,
-// for consent-based purposes, asked again): they widen what is done with
-// data or weaken a choice or a right.
+// changes (see Material) are the ones people must be told of before they
+// take effect (and, for consent-based purposes, asked again): they widen
+// what is done with data or weaken a choice or a right.
 type Change struct {
-	Kind     string // e.g. "purpose_added", "basis_changed"; see the Change* constants
-	Key      string // the purpose, recipient, retention rule, category or jurisdiction
-	Detail   string
-	Material bool
+	Kind     string `json:"kind"` // e.g. "purpose_added", "basis_changed"; see the Change* constants
+	Key      string `json:"key"`  // the purpose, recipient, retention rule, category or jurisdiction
+	Detail   string `json:"detail"`
+	Material bool   `json:"material"`
 }
 
 // Kinds of Change.
@@ -34,6 +34,7 @@ const (
 	ChangeRecipientRemoved      = "recipient_removed"
 	ChangeRecipientWidened      = "recipient_widened"
 	ChangeRecipientMoved        = "recipient_moved"
+	ChangeTransferChanged       = "transfer_changed"
 	ChangeCategoryAdded         = "category_added"
 	ChangeCategoryRemoved       = "category_removed"
 	ChangeRetentionAdded        = "retention_added"
@@ -83,8 +84,8 @@ type differ struct {
 	changes  []Change
 }
 
-func (d *differ) add(kind, key string, material bool, format string, args ...any) {
-	d.changes = append(d.changes, Change{Kind: kind, Key: key, Detail: fmt.Sprintf(format, args...), Material: material})
+func (d *differ) add(kind, key string, format string, args ...any) {
+	d.changes = append(d.changes, Change{Kind: kind, Key: key, Detail: fmt.Sprintf(format, args...), Material: Material(kind)})
 }
 
 // places is every jurisdiction either version serves, new's order first.
@@ -104,43 +105,43 @@ func mechanismStrength(m string) int {
 
 func (d *differ) purposes() {
 	for _, j := range newItems(d.old.Policy.Jurisdictions, d.new.Policy.Jurisdictions) {
-		d.add(ChangeJurisdictionAdded, j, false, "now offered in %s", j)
+		d.add(ChangeJurisdictionAdded, j, "now offered in %s", j)
 	}
 	for _, j := range newItems(d.new.Policy.Jurisdictions, d.old.Policy.Jurisdictions) {
-		d.add(ChangeJurisdictionRemoved, j, false, "no longer offered in %s", j)
+		d.add(ChangeJurisdictionRemoved, j, "no longer offered in %s", j)
 	}
 	for _, np := range d.new.Policy.Purposes {
 		op, existed := d.old.Purpose(np.Key)
 		if !existed {
-			d.add(ChangePurposeAdded, np.Key, true, "new purpose reading %s", strings.Join(np.Categories, ", "))
+			d.add(ChangePurposeAdded, np.Key, "new purpose reading %s", strings.Join(np.Categories, ", "))
 			continue
 		}
 		if wider := widerCategories(op.Categories, np.Categories); len(wider) > 0 {
-			d.add(ChangeCategoriesWidened, np.Key, true, "now also reads %s", strings.Join(wider, ", "))
+			d.add(ChangeCategoriesWidened, np.Key, "now also reads %s", strings.Join(wider, ", "))
 		}
 		if narrower := widerCategories(np.Categories, op.Categories); len(narrower) > 0 {
-			d.add(ChangeCategoriesNarrowed, np.Key, false, "no longer reads %s", strings.Join(narrower, ", "))
+			d.add(ChangeCategoriesNarrowed, np.Key, "no longer reads %s", strings.Join(narrower, ", "))
 		}
 		if added := newItems(d.old.recipientsOf(np.Key), d.new.recipientsOf(np.Key)); len(added) > 0 {
-			d.add(ChangeRecipientsWidened, np.Key, true, "now also shared with %s", strings.Join(added, ", "))
+			d.add(ChangeRecipientsWidened, np.Key, "now also shared with %s", strings.Join(added, ", "))
 		}
 		for _, place := range d.places() {
 			ob, nb := d.old.Basis(np.Key, place), d.new.Basis(np.Key, place)
 			if ob != nb && nb != "" {
-				d.add(ChangeBasisChanged, np.Key, true, "%s: lawful basis %s -> %s", place, orDash(ob), nb)
+				d.add(ChangeBasisChanged, np.Key, "%s: lawful basis %s -> %s", place, orDash(ob), nb)
 			}
 			om, nm := d.old.Mechanism(np.Key, place), d.new.Mechanism(np.Key, place)
 			switch {
 			case mechanismStrength(nm) < mechanismStrength(om):
-				d.add(ChangeMechanismWeakened, np.Key, true, "%s: %s -> %s", place, om, nm)
+				d.add(ChangeMechanismWeakened, np.Key, "%s: %s -> %s", place, om, nm)
 			case mechanismStrength(nm) > mechanismStrength(om):
-				d.add(ChangeMechanismStrengthened, np.Key, false, "%s: %s -> %s", place, om, nm)
+				d.add(ChangeMechanismStrengthened, np.Key, "%s: %s -> %s", place, om, nm)
 			}
 		}
 	}
 	for _, op := range d.old.Policy.Purposes {
 		if _, kept := d.new.Purpose(op.Key); !kept {
-			d.add(ChangePurposeRemoved, op.Key, false, "purpose no longer used")
+			d.add(ChangePurposeRemoved, op.Key, "purpose no longer used")
 		}
 	}
 }
@@ -149,22 +150,25 @@ func (d *differ) recipients() {
 	for _, nr := range d.new.Policy.Recipients {
 		or, existed := d.old.Recipient(nr.Key)
 		if !existed {
-			d.add(ChangeRecipientAdded, nr.Key, true, "new %s in %s receiving %s", nr.Type, nr.Country, strings.Join(nr.Categories, ", "))
+			d.add(ChangeRecipientAdded, nr.Key, "new %s in %s receiving %s", nr.Type, nr.Country, strings.Join(nr.Categories, ", "))
 			continue
 		}
 		wider := widerCategories(or.Categories, nr.Categories)
 		wider = append(wider, newItems(or.Purposes, nr.Purposes)...)
 		if len(wider) > 0 {
-			d.add(ChangeRecipientWidened, nr.Key, true, "now also receives %s", strings.Join(wider, ", "))
+			d.add(ChangeRecipientWidened, nr.Key, "now also receives %s", strings.Join(wider, ", "))
 		}
-		if or.Country != nr.Country || or.Transfer != nr.Transfer {
-			d.add(ChangeRecipientMoved, nr.Key, or.Country != nr.Country, "%s (%s) -> %s (%s)",
+		switch {
+		case or.Country != nr.Country:
+			d.add(ChangeRecipientMoved, nr.Key, "%s (%s) -> %s (%s)",
 				or.Country, orDash(or.Transfer), nr.Country, orDash(nr.Transfer))
+		case or.Transfer != nr.Transfer:
+			d.add(ChangeTransferChanged, nr.Key, "%s: transfer %s -> %s", nr.Country, orDash(or.Transfer), orDash(nr.Transfer))
 		}
 	}
 	for _, or := range d.old.Policy.Recipients {
 		if _, kept := d.new.Recipient(or.Key); !kept {
-			d.add(ChangeRecipientRemoved, or.Key, false, "no longer receives data")
+			d.add(ChangeRecipientRemoved, or.Key, "no longer receives data")
 		}
 	}
 }
@@ -172,12 +176,12 @@ func (d *differ) recipients() {
 func (d *differ) categories() {
 	for _, nc := range d.new.Policy.Categories {
 		if _, existed := d.old.Category(nc.Key); !existed {
-			d.add(ChangeCategoryAdded, nc.Key, false, "now collected")
+			d.add(ChangeCategoryAdded, nc.Key, "now collected")
 		}
 	}
 	for _, oc := range d.old.Policy.Categories {
 		if _, kept := d.new.Category(oc.Key); !kept {
-			d.add(ChangeCategoryRemoved, oc.Key, false, "no longer collected")
+			d.add(ChangeCategoryRemoved, oc.Key, "no longer collected")
 		}
 	}
 }
@@ -193,7 +197,7 @@ func (d *differ) retention() {
 		newKeys[nr.Key] = true
 		or, existed := oldRules[nr.Key]
 		if !existed {
-			d.add(ChangeRetentionAdded, nr.Key, false, "%s %s after %s", nr.Action, nr.Period, nr.Trigger)
+			d.add(ChangeRetentionAdded, nr.Key, "%s %s after %s", nr.Action, nr.Period, nr.Trigger)
 			continue
 		}
 		op, oerr := deadline.ParsePeriod(or.Period)
@@ -201,32 +205,32 @@ func (d *differ) retention() {
 		switch {
 		case oerr != nil || nerr != nil:
 		case deadline.Longer(from, np, op, nil):
-			d.add(ChangeRetentionLengthened, nr.Key, true, "kept %s instead of %s", nr.Period, or.Period)
+			d.add(ChangeRetentionLengthened, nr.Key, "kept %s instead of %s", nr.Period, or.Period)
 		case deadline.Longer(from, op, np, nil):
-			d.add(ChangeRetentionShortened, nr.Key, false, "kept %s instead of %s", nr.Period, or.Period)
+			d.add(ChangeRetentionShortened, nr.Key, "kept %s instead of %s", nr.Period, or.Period)
 		}
 		if or.Trigger != nr.Trigger || or.Action != nr.Action {
 			// A later trigger or a weaker action can keep data longer in
 			// ways a period cannot show: treat any such change as material.
-			d.add(ChangeRetentionChanged, nr.Key, true, "%s after %s -> %s after %s", or.Action, or.Trigger, nr.Action, nr.Trigger)
+			d.add(ChangeRetentionChanged, nr.Key, "%s after %s -> %s after %s", or.Action, or.Trigger, nr.Action, nr.Trigger)
 		}
 		if wider := newItems(or.Exceptions, nr.Exceptions); len(wider) > 0 {
-			d.add(ChangeRetentionLengthened, nr.Key, true, "new exceptions: %s", strings.Join(wider, ", "))
+			d.add(ChangeRetentionLengthened, nr.Key, "new exceptions: %s", strings.Join(wider, ", "))
 		}
 	}
 	for _, or := range d.old.Policy.Retention.Rules {
 		if !newKeys[or.Key] {
 			// Without the rule nothing promises the data will go.
-			d.add(ChangeRetentionRemoved, or.Key, true, "rule removed (was %s %s after %s)", or.Action, or.Period, or.Trigger)
+			d.add(ChangeRetentionRemoved, or.Key, "rule removed (was %s %s after %s)", or.Action, or.Period, or.Trigger)
 		}
 	}
 	oc, oerr := deadline.ParsePeriod(d.old.Policy.Retention.Ceiling)
 	nc, nerr := deadline.ParsePeriod(d.new.Policy.Retention.Ceiling)
 	switch {
 	case oerr == nil && nerr != nil:
-		d.add(ChangeRetentionLengthened, "ceiling", true, "ceiling %s removed", oc)
+		d.add(ChangeRetentionLengthened, "ceiling", "ceiling %s removed", oc)
 	case oerr == nil && nerr == nil && deadline.Longer(from, nc, oc, nil):
-		d.add(ChangeRetentionLengthened, "ceiling", true, "ceiling %s instead of %s", nc, oc)
+		d.add(ChangeRetentionLengthened, "ceiling", "ceiling %s instead of %s", nc, oc)
 	}
 }
 
@@ -237,10 +241,10 @@ func (d *differ) rights() {
 		}
 		o, n := rightStrings(d.old.Rights(place)), rightStrings(d.new.Rights(place))
 		for _, r := range newItems(n, o) {
-			d.add(ChangeRightRemoved, place, true, "right %s removed", r)
+			d.add(ChangeRightRemoved, place, "right %s removed", r)
 		}
 		for _, r := range newItems(o, n) {
-			d.add(ChangeRightAdded, place, false, "right %s added", r)
+			d.add(ChangeRightAdded, place, "right %s added", r)
 		}
 	}
 }

@@ -49,6 +49,8 @@ func TestDiff(t *testing.T) {
 			policy.ChangeRecipientRemoved, "reseller", false},
 		{"recipient moved", "    country: DE\n", "    country: US\n    transfer: scc\n",
 			policy.ChangeRecipientMoved, "mailer", true},
+		{"transfer mechanism changed", "    country: GB\n    transfer: adequacy\n", "    country: GB\n    transfer: scc\n",
+			policy.ChangeTransferChanged, "reseller", false},
 		{"retention lengthened", "period: 180d", "period: 1y",
 			policy.ChangeRetentionLengthened, "account", true},
 		{"retention shortened", "period: 180d", "period: 90d",

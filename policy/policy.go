@@ -46,6 +46,10 @@ type Policy struct {
 	// where the law requires it (US-CA, US-CO, US-CT): a GPC signal then stops
 	// sale, sharing and targeted advertising for anyone who sends it.
 	HonourGPC bool `yaml:"honour_gpc,omitempty" json:"honour_gpc,omitempty"`
+	// HonourDNT treats a browser's Do Not Track header (DNT: 1) like a GPC
+	// signal: it stops sale, sharing and targeted advertising for anyone who
+	// sends it, everywhere the policy is offered.
+	HonourDNT bool `yaml:"honour_dnt,omitempty" json:"honour_dnt,omitempty"`
 	// Storage lists where data is stored.
 	Storage []StorageLocation `yaml:"storage" json:"storage"`
 	// Complaints says how the service answers complaints.

@@ -16,6 +16,7 @@ import (
 	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/incident"
+	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/storetest"
@@ -26,14 +27,17 @@ import (
 
 // Services are the services of one privet over a fresh store.
 type Services struct {
-	Store   privet.Store
-	Keys    privet.DataKeyStore
-	Master  *crypto.Master
-	Policy  *policy.Compiled
-	Tenancy *tenancy.Service
-	Vault   *vault.Service
-	Audit   *audit.Service
-	Consent *consent.Service
+	Store  privet.Store
+	Keys   privet.DataKeyStore
+	Master *crypto.Master
+	Policy *policy.Compiled
+	// Policies serves each tenant's published policy versions, falling back
+	// to Policy; the vault and consent read the policy in force through it.
+	Policies *policies.Service
+	Tenancy  *tenancy.Service
+	Vault    *vault.Service
+	Audit    *audit.Service
+	Consent  *consent.Service
 	// Requests runs data-subject requests; it has no notifier, package
 	// builder or holds: tests that run its jobs set their own.
 	Requests *requests.Service
@@ -70,23 +74,25 @@ func New(t testing.TB, example string) *Services {
 	if err != nil {
 		t.Fatal(err)
 	}
-	policies := vault.StaticPolicy{Compiled: pol}
 	clock := privet.SystemClock{}
-	vaultSvc := &vault.Service{Store: store, Keys: keys, Master: master, Policies: policies, Clock: clock}
-	cs := &consent.Service{Store: store, Master: master, Policies: policies, Clock: clock}
+	versions := &policies.Service{Store: store, Fallback: pol, Clock: clock}
+	vaultSvc := &vault.Service{Store: store, Keys: keys, Master: master, Policies: versions, Clock: clock}
+	cs := &consent.Service{Store: store, Master: master, Policies: versions, Clock: clock}
 	svc := &Services{
-		Store: store, Keys: keys, Master: master, Policy: pol,
+		Store: store, Keys: keys, Master: master, Policy: pol, Policies: versions,
 		Tenancy:   &tenancy.Service{Store: store, Master: master, Clock: clock},
 		Vault:     vaultSvc,
 		Audit:     &audit.Service{Store: store, Master: master, Clock: clock},
 		Consent:   cs,
-		Incidents: &incident.Service{Store: store, Vault: vaultSvc, Policies: policies, Clock: clock},
+		Incidents: &incident.Service{Store: store, Vault: vaultSvc, Policies: versions, Clock: clock},
 		Requests: &requests.Service{Store: store, Keys: keys, Master: master, Vault: vaultSvc, Consent: cs,
-			Policies: policies, Clock: clock},
-		Transfers:  &transfer.Service{Store: store, Policies: policies, Consent: cs, Clock: clock},
-		Complaints: &complaint.Service{Store: store, Policies: policies, Clock: clock},
+			Policies: versions, Clock: clock},
+		Transfers:  &transfer.Service{Store: store, Policies: versions, Consent: cs, Clock: clock},
+		Complaints: &complaint.Service{Store: store, Policies: versions, Clock: clock},
 	}
-	svc.Disclosures = &disclosure.Service{Store: store, Policies: policies, Clock: clock,
+	versions.Renewer = cs
+	versions.Notices = &policies.Notices{Subjects: vaultSvc}
+	svc.Disclosures = &disclosure.Service{Store: store, Policies: versions, Clock: clock,
 		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: svc.Vault}}
 	return svc
 }

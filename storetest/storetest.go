@@ -47,6 +47,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("RequestDueCounts", func(t *testing.T) { testRequestDueCounts(t, open) })
 	t.Run("Incidents", func(t *testing.T) { testIncidents(t, open) })
 	t.Run("IncidentAffected", func(t *testing.T) { testIncidentAffected(t, open) })
+	t.Run("PolicyVersions", func(t *testing.T) { testPolicyVersions(t, open) })
 	t.Run("Checkpoints", func(t *testing.T) { testCheckpoints(t, open) })
 	t.Run("Complaints", func(t *testing.T) { testComplaints(t, open) })
 	t.Run("AuthorityDisclosures", func(t *testing.T) { testAuthorityDisclosures(t, open) })

@@ -22,6 +22,7 @@ import (
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/jobs"
 	"github.com/privet-dev/privet/notify"
+	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/postgres"
 	"github.com/privet-dev/privet/requests"
@@ -64,7 +65,11 @@ type Main struct {
 	// Disclosures keeps disclosures to authorities (their notices are sent
 	// by a job) and ended processor entrustments.
 	Disclosures *disclosure.Service
-	// Jobs runs background work: checkpoints, key re-wrapping.
+	// Policies serves each tenant's published policy versions, falling back
+	// to Policy, and publishes new ones.
+	Policies *policies.Service
+	// Jobs runs background work: checkpoints, key re-wrapping, policy
+	// change notices and activation.
 	Jobs *jobs.Runner
 
 	// schemas are the stores' migrators, data store first.
@@ -115,31 +120,33 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	}
 	clock := privet.SystemClock{}
 	m.Tenancy = &tenancy.Service{Store: m.Store, Master: m.Master, Clock: clock}
-	m.Vault = &vault.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Policies: vault.StaticPolicy{Compiled: m.Policy}, Clock: clock, Logger: m.Logger}
+	m.Policies = &policies.Service{Store: m.Store, Fallback: m.Policy, Clock: clock, Logger: m.Logger}
+	m.Vault = &vault.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Policies: m.Policies, Clock: clock, Logger: m.Logger}
 	m.Vault.ReloadMaster = func() error { return m.Master.Reload(cfg.MasterKeyPath()) }
 	m.Audit = &audit.Service{Store: m.Store, Master: m.Master, Clock: clock}
-	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
-	m.Incidents = &incident.Service{Store: m.Store, Vault: m.Vault, Policies: m.Vault.Policies, Clock: clock, Sender: m.Mail}
+	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Policies, Clock: clock, Logger: m.Logger}
+	m.Policies.Renewer = m.Consent
+	m.Policies.Notices = &policies.Notices{Sender: m.Mail, Subjects: m.Vault}
+	m.Incidents = &incident.Service{Store: m.Store, Vault: m.Vault, Policies: m.Policies, Clock: clock, Sender: m.Mail}
 	// Decisions keep subjects' status in memory: a vault change must reach them.
 	m.Vault.Changed = m.Consent.Forget
 	m.Requests = &requests.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Vault: m.Vault, Consent: m.Consent,
-		Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
-	m.Transfers = &transfer.Service{Store: m.Store, Policies: m.Vault.Policies, Consent: m.Consent, Clock: clock}
-	m.Complaints = &complaint.Service{Store: m.Store, Policies: m.Vault.Policies, Clock: clock}
+		Policies: m.Policies, Clock: clock, Logger: m.Logger}
+	m.Transfers = &transfer.Service{Store: m.Store, Policies: m.Policies, Consent: m.Consent, Clock: clock}
+	m.Complaints = &complaint.Service{Store: m.Store, Policies: m.Policies, Clock: clock}
 	// No email sender is wired yet: notices wait in their jobs, retried,
 	// until one is (see docs/transfers.md).
-	m.Disclosures = &disclosure.Service{Store: m.Store, Policies: m.Vault.Policies, Clock: clock,
+	m.Disclosures = &disclosure.Service{Store: m.Store, Policies: m.Policies, Clock: clock,
 		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: m.Vault}}
 	return m.newJobs()
 }
 
-// setPolicy makes every service read pol: one-shot commands load the
-// policy after Open.
+// setPolicy makes pol the policy of tenants that published none: one-shot
+// commands load the policy after Open. Every service reads the policy in
+// force through m.Policies.
 func (m *Main) setPolicy(pol *policy.Compiled) {
-	ps := vault.StaticPolicy{Compiled: pol}
-	m.Vault.Policies, m.Consent.Policies = ps, ps
-	m.Transfers.Policies, m.Complaints.Policies, m.Disclosures.Policies = ps, ps, ps
-	m.Requests.Policies, m.Incidents.Policies = ps, ps
+	m.Policy = pol
+	m.Policies.Fallback = pol
 }
 
 func (m *Main) openSQLite(ctx context.Context) error {
@@ -215,8 +222,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Policy == nil {
 		return privet.Errorf(privet.EINVALID, "no policy: serve needs --policy FILE (or --demo)")
 	}
-	// The services read the policy at each call; Main.Policy may be set after Open.
+	// The services read the policy at each call; Main.Policy and Mail may
+	// be set after Open.
 	m.setPolicy(m.Policy)
+	m.Policies.Notices.Sender = m.Mail
 	m.Incidents.Sender = m.Mail
 	if err := m.Consent.Start(ctx); err != nil {
 		return err
@@ -243,6 +252,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Complaints:   m.Complaints,
 		Disclosures:  m.Disclosures,
 		Policy:       m.Policy,
+		Policies:     m.Policies,
 		Logger:       m.Logger,
 		ReadyCheck:   m.checkSchema,
 		MaxBodyBytes: m.Config.MaxBodyBytes,

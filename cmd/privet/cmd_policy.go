@@ -10,7 +10,7 @@ import (
 )
 
 func (a *app) policyCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "policy", Short: "Check, render and explain policy files", Args: noArgs}
+	cmd := &cobra.Command{Use: "policy", Short: "Check, render and explain policy files; publish and list a tenant's versions", Args: noArgs}
 	var format string
 	render := &cobra.Command{
 		Use:   "render FILE",
@@ -66,6 +66,7 @@ func (a *app) policyCommand() *cobra.Command {
 			},
 		},
 	)
+	cmd.AddCommand(a.policyVersionCommands()...)
 	return cmd
 }
 

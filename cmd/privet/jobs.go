@@ -8,6 +8,7 @@ import (
 	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/jobs"
+	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/requests"
 )
 
@@ -79,6 +80,17 @@ func (m *Main) newJobs() error {
 		}
 		return err
 	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, job policies.NoticeJob) error {
+		_, err := m.Policies.SendNotices(ctx, job)
+		if privet.ErrorCode(err) == privet.ENOTFOUND {
+			return jobs.Cancel(err) // the tenant or version is gone: nothing to announce
+		}
+		return err
+	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, _ policies.ActivateJob) error {
+		_, err := m.Policies.Activate(ctx)
+		return err
+	})
 	return nil
 }
 
@@ -87,4 +99,7 @@ var periodicJobs = []jobs.Periodic{
 	{Job: checkpointJob{}, Every: time.Hour},
 	{Job: rewrapJob{}, Every: 10 * time.Minute},
 	{Job: requests.ExpireJob{}, Every: 15 * time.Minute},
+	// A version takes effect at midnight; a minute later its consent
+	// renewal has run.
+	{Job: policies.ActivateJob{}, Every: time.Minute, RunOnStart: true},
 }
