@@ -23,7 +23,7 @@ func (in *policyAnnounceInput) Resolve(ctx huma.Context) []error {
 
 type policyAnnounceOutput struct {
 	AllowOrigin string `header:"Access-Control-Allow-Origin"`
-	Body        *policies.Announcement
+	Body        *policies.PolicyAnnouncement
 }
 
 // policyAnnounce tells a site which policy version is in force and which

@@ -110,10 +110,10 @@ func missing(err error, field string) error {
 	return err
 }
 
-// Announcement is what a site shows of a tenant's policy changes (P16):
+// PolicyAnnouncement is what a site shows of a tenant's policy changes (P16):
 // the version in force and the versions scheduled, with their material
 // changes. It holds nothing about any person.
-type Announcement struct {
+type PolicyAnnouncement struct {
 	InForce  AnnouncedVersion   `json:"in_force"`
 	Upcoming []AnnouncedVersion `json:"upcoming"`
 }
@@ -131,7 +131,7 @@ type AnnouncedVersion struct {
 // Announce returns the tenant's policy in force and its scheduled versions,
 // each scheduled one with its material changes, for the site to announce
 // before they take effect.
-func (s *Service) Announce(ctx context.Context, tenantID string) (*Announcement, error) {
+func (s *Service) Announce(ctx context.Context, tenantID string) (*PolicyAnnouncement, error) {
 	var stored []*privet.PolicyVersion
 	if err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
 		stored, err = tx.PolicyVersions(ctx, tenantID)
@@ -143,7 +143,7 @@ func (s *Service) Announce(ctx context.Context, tenantID string) (*Announcement,
 	if err != nil {
 		return nil, err
 	}
-	out := &Announcement{
+	out := &PolicyAnnouncement{
 		InForce:  AnnouncedVersion{Version: current.Policy.Version, Effective: current.Effective, SHA256: current.Hash},
 		Upcoming: []AnnouncedVersion{},
 	}
