@@ -23,6 +23,8 @@ type Tx interface {
 	SubjectStore
 	AuditStore
 	ConsentStore
+	HoldStore
+	RetentionStore
 	JobEnqueuer
 }
 
