@@ -123,7 +123,10 @@ func testRetentionSchedule(t *testing.T, open OpenFunc) {
 
 	// The plan of one tenant sees only its own items, and by subject.
 	var plan []privet.RetentionItem
-	view(t, st, func(tx privet.Tx) (err error) { plan, err = tx.ScheduledRetention(ctx, tn.ID, privet.RetentionFilter{}); return err })
+	view(t, st, func(tx privet.Tx) (err error) {
+		plan, err = tx.ScheduledRetention(ctx, tn.ID, privet.RetentionFilter{})
+		return err
+	})
 	if len(plan) != 5 || plan[4].SubjectID != subs[0].ID || plan[4].Action != "anonymize" {
 		t.Fatalf("plan = %+v, want 5 items with the moved one last", plan)
 	}
