@@ -39,40 +39,101 @@ const maxHeldReported = 1000
 // Sweep acts on every item due at or before now, in batches of s.Batch, each
 // batch in its own transaction. Cancelling ctx stops between statements; the
 // next sweep finishes what is left and repeats nothing.
+//
+// Reading and writing overlap: while one batch is written, the next is read
+// from a snapshot. A subject the writes touched since is read again before
+// it is acted on, so a stale snapshot never decides anything.
 func (s *Service) Sweep(ctx context.Context, now time.Time) (*Report, error) {
 	rep := &Report{}
 	st := &sweep{s: s, now: now, rep: rep, tenants: map[string]*tenantState{}}
-	var cursor privet.RetentionCursor
-	for {
-		if err := ctx.Err(); err != nil {
-			return rep, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan fetched, 1)
+	go st.read(ctx, batches)
+	for b := range batches {
+		if b.err != nil {
+			return rep, b.err
 		}
-		var items []privet.RetentionItem
-		err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
-			items, err = tx.DueRetention(ctx, now, cursor, s.batch())
-			return err
-		})
-		if err != nil {
-			return rep, err
-		}
-		if len(items) == 0 {
-			return rep, nil
-		}
-		rep.Due += len(items)
-		cursor = items[len(items)-1].Cursor()
+		rep.Due += len(b.items)
 		// A batch spans tenants in due order; each tenant's part is one
 		// transaction under that tenant's policy.
-		for start := 0; start < len(items); {
+		for start := 0; start < len(b.items); {
 			end := start + 1
-			for end < len(items) && items[end].TenantID == items[start].TenantID {
+			for end < len(b.items) && b.items[end].TenantID == b.items[start].TenantID {
 				end++
 			}
-			if err := st.apply(ctx, items[start].TenantID, items[start:end]); err != nil {
+			if err := st.apply(ctx, b.items[start].TenantID, b.items[start:end], b.subjects); err != nil {
 				return rep, err
 			}
 			start = end
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	return rep, st.flush(ctx)
+}
+
+// fetched is one batch read ahead: its items and their subjects.
+type fetched struct {
+	items    []privet.RetentionItem
+	subjects map[string]*privet.Subject // by tenant and id
+	err      error
+}
+
+func subjectKey(tenantID, id string) string { return tenantID + "\x00" + id }
+
+// read sends batches of due items with their subjects until none is left,
+// an error, or ctx ends; it closes out when done.
+func (st *sweep) read(ctx context.Context, out chan<- fetched) {
+	defer close(out)
+	var cursor privet.RetentionCursor
+	for {
+		var b fetched
+		b.err = st.s.Store.View(ctx, func(tx privet.Tx) (err error) {
+			if b.items, err = tx.DueRetention(ctx, st.now, cursor, st.s.batch()); err != nil {
+				return err
+			}
+			b.subjects, err = loadSubjects(ctx, tx, b.items)
+			return err
+		})
+		if b.err == nil && len(b.items) == 0 {
+			return
+		}
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return
+		}
+		if b.err != nil {
+			return
+		}
+		cursor = b.items[len(b.items)-1].Cursor()
+	}
+}
+
+// loadSubjects reads the subjects of items, tenant by tenant.
+func loadSubjects(ctx context.Context, tx privet.Tx, items []privet.RetentionItem) (map[string]*privet.Subject, error) {
+	subs := make(map[string]*privet.Subject, len(items))
+	for start := 0; start < len(items); {
+		tenantID := items[start].TenantID
+		var ids []string
+		end := start
+		for ; end < len(items) && items[end].TenantID == tenantID; end++ {
+			if len(ids) == 0 || ids[len(ids)-1] != items[end].SubjectID {
+				ids = append(ids, items[end].SubjectID)
+			}
+		}
+		list, err := tx.SubjectsByID(ctx, tenantID, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, sub := range list {
+			subs[subjectKey(tenantID, sub.ID)] = sub
+		}
+		start = end
+	}
+	return subs, nil
 }
 
 // sweep is one run's state: per-tenant policy, holds and kept counts are read
@@ -82,7 +143,17 @@ type sweep struct {
 	now     time.Time
 	rep     *Report
 	tenants map[string]*tenantState
+	// touched are the subjects the last few batches wrote, which the batches
+	// read ahead may hold stale; it is bounded by touchedBatches batches.
+	touched []map[string]bool
+	// pending are items of subjects erased and shredded, removed from the
+	// schedule with the next batch's writes (or by flush).
+	pending []privet.RetentionItem
 }
+
+// touchedBatches covers the batches the reader can be ahead of the writer:
+// one in the channel, one being read.
+const touchedBatches = 3
 
 type tenantState struct {
 	pol   *policy.Compiled
@@ -144,34 +215,21 @@ type plan struct {
 	sealedFields []privet.Field
 }
 
-func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.RetentionItem) error {
+func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.RetentionItem, read map[string]*privet.Subject) error {
 	ts, err := st.tenant(ctx, tenantID)
 	if err != nil {
 		return err
 	}
-	ids := make([]string, 0, len(items))
-	for _, it := range items {
-		if len(ids) == 0 || ids[len(ids)-1] != it.SubjectID {
-			ids = append(ids, it.SubjectID)
-		}
-	}
-	var subs []*privet.Subject
-	if err := st.s.Store.View(ctx, func(tx privet.Tx) (err error) {
-		subs, err = tx.SubjectsByID(ctx, tenantID, ids)
+	byID, err := st.fresh(ctx, tenantID, items, read)
+	if err != nil {
 		return err
-	}); err != nil {
-		return err
-	}
-	byID := make(map[string]*privet.Subject, len(subs))
-	for _, sub := range subs {
-		byID[sub.ID] = sub
 	}
 
 	var (
 		plans    []*plan
 		done     []privet.RetentionItem // acted on or moot: leave the schedule
 		shredded []privet.RetentionItem // of erased subjects whose key may remain: leave after shredding
-		toShred  []string
+		toShred  idSet
 	)
 	for _, it := range items {
 		sub := byID[it.SubjectID]
@@ -184,7 +242,7 @@ func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.Rete
 		case sub.Status == privet.StatusErased:
 			// Erased by an earlier batch or run: make sure the key is gone.
 			shredded = append(shredded, it)
-			toShred = appendOnce(toShred, sub.ID)
+			toShred.add(sub.ID)
 			continue
 		}
 		if h := ts.holdFor(sub.ID, ""); h != nil {
@@ -202,16 +260,16 @@ func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.Rete
 	}
 	counts := st.anonymize(ts, tenantID, plans)
 
-	var erase []string
+	var erase idSet
 	events := make([]*privet.AuditEvent, 0, len(plans))
 	for _, p := range plans {
 		ev := system.Event(tenantID, "retention."+p.rule.Action, st.now)
 		ev.SubjectID, ev.Categories, ev.Reason = p.item.SubjectID, p.categories, "rule "+p.rule.Key
 		if p.erase {
 			ev.Reason += "; subject erased"
-			erase = appendOnce(erase, p.item.SubjectID)
+			erase.add(p.item.SubjectID)
 			shredded = append(shredded, p.item)
-			toShred = appendOnce(toShred, p.item.SubjectID)
+			toShred.add(p.item.SubjectID)
 		} else {
 			done = append(done, p.item)
 		}
@@ -231,7 +289,7 @@ func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.Rete
 				}
 			}
 		}
-		if err := tx.EraseSubjects(ctx, tenantID, erase, st.now); err != nil {
+		if err := tx.EraseSubjects(ctx, tenantID, erase.list, st.now); err != nil {
 			return err
 		}
 		if err := tx.AddRetentionCounts(ctx, counts); err != nil {
@@ -240,10 +298,20 @@ func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.Rete
 		if err := tx.AppendAudits(ctx, events); err != nil {
 			return err
 		}
-		return tx.DoneRetention(ctx, done)
+		return tx.DoneRetention(ctx, append(done, st.pending...))
 	})
 	if err != nil {
 		return err
+	}
+	st.rep.Done += len(st.pending)
+	st.pending = st.pending[:0]
+	touched := make(map[string]bool, len(plans))
+	for _, p := range plans {
+		touched[subjectKey(tenantID, p.item.SubjectID)] = true
+	}
+	st.touched = append(st.touched, touched)
+	if len(st.touched) > touchedBatches {
+		st.touched = st.touched[1:]
 	}
 	for _, p := range plans {
 		st.rep.Deleted += len(p.fields) + len(p.identities)
@@ -251,29 +319,87 @@ func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.Rete
 			st.s.changed(tenantID, p.item.SubjectID)
 		}
 	}
-	st.rep.Erased += len(erase)
+	st.rep.Erased += len(erase.list)
 	st.rep.Done += len(done)
 	// The erasures are committed; now destroy the keys, then let the items
 	// go. A crash in between leaves the items, and the next sweep finds their
 	// subjects erased and only shreds again.
-	if err := st.s.shred(ctx, tenantID, toShred); err != nil {
+	if err := st.s.shred(ctx, tenantID, toShred.list); err != nil {
 		return err
 	}
-	for _, id := range toShred {
+	for _, id := range toShred.list {
 		st.s.changed(tenantID, id)
 	}
-	if err := st.s.Store.Update(ctx, func(tx privet.Tx) error { return tx.DoneRetention(ctx, shredded) }); err != nil {
-		return err
-	}
-	st.rep.Done += len(shredded)
+	st.pending = append(st.pending, shredded...)
 	return nil
 }
 
-func appendOnce(s []string, id string) []string {
-	if len(s) > 0 && s[len(s)-1] == id || slices.Contains(s, id) {
-		return s
+// flush removes the last shredded items from the schedule.
+func (st *sweep) flush(ctx context.Context) error {
+	if len(st.pending) == 0 {
+		return nil
 	}
-	return append(s, id)
+	err := st.s.Store.Update(ctx, func(tx privet.Tx) error { return tx.DoneRetention(ctx, st.pending) })
+	if err == nil {
+		st.rep.Done += len(st.pending)
+		st.pending = nil
+	}
+	return err
+}
+
+// fresh returns the items' subjects by id: as read ahead, except those a
+// recent batch wrote, which are read again now that the write committed.
+func (st *sweep) fresh(ctx context.Context, tenantID string, items []privet.RetentionItem, read map[string]*privet.Subject) (map[string]*privet.Subject, error) {
+	byID := make(map[string]*privet.Subject, len(items))
+	var stale []string
+	for _, it := range items {
+		k := subjectKey(tenantID, it.SubjectID)
+		if st.wasTouched(k) {
+			if len(stale) == 0 || stale[len(stale)-1] != it.SubjectID {
+				stale = append(stale, it.SubjectID)
+			}
+			continue
+		}
+		if sub := read[k]; sub != nil {
+			byID[it.SubjectID] = sub
+		}
+	}
+	if len(stale) == 0 {
+		return byID, nil
+	}
+	err := st.s.Store.View(ctx, func(tx privet.Tx) error {
+		subs, err := tx.SubjectsByID(ctx, tenantID, stale)
+		for _, sub := range subs {
+			byID[sub.ID] = sub
+		}
+		return err
+	})
+	return byID, err
+}
+
+func (st *sweep) wasTouched(key string) bool {
+	for _, t := range st.touched {
+		if t[key] {
+			return true
+		}
+	}
+	return false
+}
+
+// idSet is a list of ids without repeats, in first-seen order.
+type idSet struct {
+	list []string
+	seen map[string]bool
+}
+
+func (s *idSet) add(id string) {
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	if !s.seen[id] {
+		s.seen[id] = true
+		s.list = append(s.list, id)
+	}
 }
 
 func (st *sweep) held(subjectID, ruleKey, category string, h *privet.Hold) {

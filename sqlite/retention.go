@@ -96,26 +96,26 @@ func (t *tx) ScheduledRetention(ctx context.Context, tenantID string, f privet.R
 	return scanItems(t.query(ctx, q, append(args, pageLimit(f.Limit))...))
 }
 
+// DoneRetention deletes by primary key, one prepared statement per item: a
+// row-value IN over a subquery would not use the key.
 func (t *tx) DoneRetention(ctx context.Context, items []privet.RetentionItem) error {
 	if len(items) == 0 {
 		return nil
 	}
-	type key struct {
-		T string `json:"t"`
-		S string `json:"s"`
-		R string `json:"r"`
+	if !t.write {
+		return errWriteInView()
 	}
-	keys := make([]key, len(items))
-	for i, it := range items {
-		keys[i] = key{it.TenantID, it.SubjectID, it.RuleKey}
-	}
-	b, err := json.Marshal(keys)
+	stmt, err := t.q.PrepareContext(t.ctx(ctx), `DELETE FROM retention_due WHERE tenant_id = ? AND subject_id = ? AND rule_key = ?`)
 	if err != nil {
-		return dbError("encode retention keys", err)
+		return dbError("retention done", err)
 	}
-	_, err = t.exec(ctx, `DELETE FROM retention_due WHERE (tenant_id, subject_id, rule_key) IN
-		(SELECT value ->> 't', value ->> 's', value ->> 'r' FROM json_each(?))`, string(b))
-	return dbError("retention done", err)
+	defer stmt.Close()
+	for _, it := range items {
+		if _, err := stmt.ExecContext(t.ctx(ctx), it.TenantID, it.SubjectID, it.RuleKey); err != nil {
+			return dbError("retention done", err)
+		}
+	}
+	return nil
 }
 
 func (t *tx) SubjectsByID(ctx context.Context, tenantID string, ids []string) ([]*privet.Subject, error) {
