@@ -44,7 +44,7 @@ func newEnvWith(t *testing.T, example string) *env {
 	svc := privettest.New(t, example)
 	logs := &bytes.Buffer{}
 	srv, err := api.New(api.Config{
-		Store: svc.Store, Tenancy: svc.Tenancy, Vault: svc.Vault, Audit: svc.Audit, Consent: svc.Consent, Policy: svc.Policy,
+		Store: svc.Store, Tenancy: svc.Tenancy, Vault: svc.Vault, Audit: svc.Audit, Consent: svc.Consent, Retention: svc.Retention, Policy: svc.Policy,
 		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
 		ReadyCheck:   svc.Store.(interface{ CheckSchema(context.Context) error }).CheckSchema,
 		MaxBodyBytes: 4096,

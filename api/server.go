@@ -20,6 +20,7 @@ import (
 	"github.com/privet-dev/privet/audit"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/policy"
+	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
 )
@@ -37,6 +38,9 @@ type Config struct {
 	Audit *audit.Service
 	// Consent keeps the consent ledger and answers decisions.
 	Consent *consent.Service
+	// Retention keeps legal holds, lifecycle events and the retention plan;
+	// without it those routes are absent and subjects close in the vault.
+	Retention *retention.Service
 	// Policy is the compiled privacy policy; routes that consult it use it.
 	// It may be nil while no policy is loaded.
 	Policy *policy.Compiled

@@ -14,6 +14,7 @@ import (
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/policy"
+	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
@@ -29,6 +30,8 @@ type Services struct {
 	Vault   *vault.Service
 	Audit   *audit.Service
 	Consent *consent.Service
+	// Retention keeps holds, lifecycle events and sweeps over the same store.
+	Retention *retention.Service
 }
 
 // New opens a fresh SQLite store and key store, a new master key, and the
@@ -56,11 +59,13 @@ func New(t testing.TB, example string) *Services {
 	}
 	policies := vault.StaticPolicy{Compiled: pol}
 	clock := privet.SystemClock{}
+	v := &vault.Service{Store: store, Keys: keys, Master: master, Policies: policies, Clock: clock}
 	return &Services{
 		Store: store, Keys: keys, Master: master, Policy: pol,
-		Tenancy: &tenancy.Service{Store: store, Master: master, Clock: clock},
-		Vault:   &vault.Service{Store: store, Keys: keys, Master: master, Policies: policies, Clock: clock},
-		Audit:   &audit.Service{Store: store, Master: master, Clock: clock},
-		Consent: &consent.Service{Store: store, Master: master, Policies: policies, Clock: clock},
+		Tenancy:   &tenancy.Service{Store: store, Master: master, Clock: clock},
+		Vault:     v,
+		Audit:     &audit.Service{Store: store, Master: master, Clock: clock},
+		Consent:   &consent.Service{Store: store, Master: master, Policies: policies, Clock: clock},
+		Retention: &retention.Service{Store: store, Keys: keys, Vault: v, Policies: policies, Clock: clock},
 	}
 }
