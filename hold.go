@@ -12,19 +12,19 @@ import (
 // (all of its data) or one data category (that category, and the categories
 // under it, of every subject of the tenant).
 type Hold struct {
-	ID        string
-	TenantID  string
-	SubjectID string // one subject, or ""
-	Category  string // a data category key, or ""
+	ID        string `json:"id"`
+	TenantID  string `json:"tenant_id"`
+	SubjectID string `json:"subject_id,omitempty"` // one subject, or ""
+	Category  string `json:"category,omitempty"`   // a data category key, or ""
 	// Reason says why the data is kept (a case reference, an authority's
 	// order). It is shown to operators and in sweep reports, never written to
 	// the audit log, and must not hold personal data.
-	Reason    string
-	CreatedBy string // the actor id that placed it
-	CreatedAt time.Time
+	Reason    string    `json:"reason"`
+	CreatedBy string    `json:"created_by"` // the actor id that placed it
+	CreatedAt time.Time `json:"created_at"`
 	// Until ends the hold by itself; nil holds until released.
-	Until      *time.Time
-	ReleasedAt *time.Time
+	Until      *time.Time `json:"until,omitempty"`
+	ReleasedAt *time.Time `json:"released_at,omitempty"`
 }
 
 // MaxHoldReasonBytes bounds a hold's reason.

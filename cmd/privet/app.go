@@ -20,6 +20,7 @@ import (
 	"github.com/privet-dev/privet/jobs"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/postgres"
+	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/sqlite"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
@@ -43,6 +44,8 @@ type Main struct {
 	Vault   *vault.Service
 	Audit   *audit.Service
 	Consent *consent.Service
+	// Retention keeps holds, lifecycle events and retention sweeps.
+	Retention *retention.Service
 	// Jobs runs background work: checkpoints, key re-wrapping.
 	Jobs *jobs.Runner
 
@@ -100,6 +103,7 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
 	// Decisions keep subjects' status in memory: a vault change must reach them.
 	m.Vault.Changed = m.Consent.Forget
+	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
 	return m.newJobs()
 }
 
@@ -179,6 +183,7 @@ func (m *Main) Run(ctx context.Context) error {
 	// The services read the policy at each call; Main.Policy may be set after Open.
 	m.Vault.Policies = vault.StaticPolicy{Compiled: m.Policy}
 	m.Consent.Policies = m.Vault.Policies
+	m.Retention.Policies = m.Vault.Policies
 	if err := m.Consent.Start(ctx); err != nil {
 		return err
 	}
@@ -197,6 +202,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Tenancy:      m.Tenancy,
 		Vault:        m.Vault,
 		Consent:      m.Consent,
+		Retention:    m.Retention,
 		Audit:        m.Audit,
 		Policy:       m.Policy,
 		Logger:       m.Logger,

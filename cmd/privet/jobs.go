@@ -6,6 +6,8 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/jobs"
+	"github.com/privet-dev/privet/retention"
+	"github.com/privet-dev/privet/vault"
 )
 
 // checkpointJob signs every tenant's audit chain head. It runs hourly, so
@@ -48,6 +50,31 @@ func (m *Main) newJobs() error {
 		_, err := m.Vault.RewrapAll(ctx, 500)
 		return err
 	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, _ retention.SweepJob) error {
+		if err := m.usePolicy(); err != nil {
+			return err
+		}
+		rep, err := m.Retention.Sweep(ctx, m.Retention.Clock.Now())
+		if rep != nil {
+			m.Logger.Info("retention sweep", "due", rep.Due, "done", rep.Done, "erased", rep.Erased, "held", len(rep.Held))
+		}
+		return err
+	})
+	return nil
+}
+
+// usePolicy gives the services the policy of the configuration when none is
+// set yet: a one-shot command (jobs run) has not loaded it.
+func (m *Main) usePolicy() error {
+	if m.Policy == nil {
+		pol, err := loadPolicy(m.Config.PolicyFile, m.Config.Demo)
+		if err != nil {
+			return err
+		}
+		m.Policy = pol
+	}
+	m.Vault.Policies = vault.StaticPolicy{Compiled: m.Policy}
+	m.Consent.Policies, m.Retention.Policies = m.Vault.Policies, m.Vault.Policies
 	return nil
 }
 
@@ -55,4 +82,5 @@ func (m *Main) newJobs() error {
 var periodicJobs = []jobs.Periodic{
 	{Job: checkpointJob{}, Every: time.Hour},
 	{Job: rewrapJob{}, Every: 10 * time.Minute},
+	{Job: retention.SweepJob{}, Every: time.Hour},
 }

@@ -111,6 +111,8 @@ func (a *app) rootCommand(lookupEnv func(string) (string, bool)) *cobra.Command 
 		a.versionCommand(),
 		a.loadCommand(),
 		a.consentCommand(),
+		a.retentionCommand(),
+		a.holdsCommand(),
 	)
 	return root
 }
