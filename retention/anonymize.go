@@ -113,7 +113,7 @@ func (st *sweep) anonymize(ts *tenantState, tenantID string, plans []*plan) []pr
 	var counts []privet.RetentionCount
 	for _, g := range order {
 		n := groups[g]
-		rule, _ := ts.pol.Rule(g.rule)
+		rule, _ := ts.rule(g.rule)
 		if rule.Action == policy.ActionAnonymize && n < k && !ts.kept[g.rule+"\x00"+g.combo] {
 			st.rep.Suppressed += int(n)
 			continue

@@ -2,7 +2,6 @@ package retention
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/policy"
@@ -44,7 +43,7 @@ func (s *Service) AgeLearned(ctx context.Context, actor privet.Actor, tenantID, 
 		}
 		sub.AgeBand, sub.UpdatedAt = ageBand(age), now
 		ev := actor.Event(tenantID, "subject.age_learned", now)
-		ev.SubjectID, ev.Reason = id, sub.AgeBand
+		ev.SubjectID = id
 		child := age < pol.Policy.Children.MinimumAge
 		if child {
 			guardian, err := guardianConsent(ctx, tx, tenantID, id)
@@ -56,7 +55,7 @@ func (s *Service) AgeLearned(ctx context.Context, actor privet.Actor, tenantID, 
 		if child {
 			out.Action = pol.Policy.Children.Action
 			ev.Action = "children." + out.Action
-			ev.Reason = "under " + strconv.Itoa(pol.Policy.Children.MinimumAge) + " without guardian consent"
+			ev.Reason = "no guardian consent"
 			if out.Action == policy.ActionDelete {
 				holds, err := activeHolds(ctx, tx, tenantID, now)
 				if err != nil {

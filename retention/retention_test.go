@@ -9,6 +9,7 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/consent"
+	"github.com/privet-dev/privet/notify"
 	"github.com/privet-dev/privet/privettest"
 	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/vault"
@@ -396,5 +397,59 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 	if s := e.stored(id); s.Status != privet.StatusActive || s.AgeBand != "" {
 		t.Errorf("subject changed: %+v", s)
+	}
+}
+
+// outbox is a notify.Sender that keeps what it was given.
+type outbox struct {
+	sent []notify.Message
+	fail bool
+}
+
+func (o *outbox) Send(_ context.Context, m notify.Message) error {
+	if o.fail {
+		return privet.Errorf(privet.EUNAVAILABLE, "mail server down")
+	}
+	o.sent = append(o.sent, m)
+	return nil
+}
+
+// TestWindDown tells every subject once, even across an interrupted run,
+// and erases everyone after the notice period.
+func TestWindDown(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a, b := e.subject("a@example.com"), e.subject("b@example.com")
+	if _, err := e.ret.WindDown(ctx, admin, e.tenant, "soon", &outbox{}); privet.ErrorField(err) != "notice_period" {
+		t.Fatalf("bad period: %v", err)
+	}
+	// The mail server fails at once: nothing is scheduled, the run can be repeated.
+	if _, err := e.ret.WindDown(ctx, admin, e.tenant, "30d", &outbox{fail: true}); privet.ErrorCode(err) != privet.EUNAVAILABLE {
+		t.Fatalf("failing sender: %v", err)
+	}
+	box := &outbox{}
+	rep, err := e.ret.WindDown(ctx, admin, e.tenant, "30d", box)
+	if err != nil || rep.Notified != 2 || rep.Subjects != 2 || rep.Action != "anonymize" {
+		t.Fatalf("WindDown = %+v, %v", rep, err)
+	}
+	if len(box.sent) != 2 || !strings.Contains(box.sent[0].Text, "is closing") || !strings.HasSuffix(box.sent[0].To, "@example.com") {
+		t.Fatalf("notices = %+v", box.sent)
+	}
+	again := &outbox{}
+	if rep, err := e.ret.WindDown(ctx, admin, e.tenant, "30d", again); err != nil || rep.Already != 2 || len(again.sent) != 0 {
+		t.Fatalf("second run = %+v, %v, sent %d: want no notice twice", rep, err, len(again.sent))
+	}
+	e.clock.Advance(29 * day)
+	if rep := e.sweep(); rep.Due != 0 {
+		t.Fatalf("swept before the notice period ended: %+v", rep)
+	}
+	e.clock.Advance(2 * day)
+	if rep := e.sweep(); rep.Erased != 2 {
+		t.Fatalf("after the notice period: %+v", rep)
+	}
+	for _, id := range []string{a, b} {
+		if e.stored(id).Status != privet.StatusErased || e.events(id, "winddown.notice") != 1 {
+			t.Errorf("subject %s not erased or not audited once", id)
+		}
 	}
 }

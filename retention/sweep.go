@@ -161,6 +161,8 @@ type tenantState struct {
 	// kept are the combinations already kept with k or more: one more
 	// subject cannot make them identifying.
 	kept map[string]bool
+	// windDown is the rule of wind-down items: everything collected.
+	windDown *policy.RetentionRule
 }
 
 func (st *sweep) tenant(ctx context.Context, tenantID string) (*tenantState, error) {
@@ -171,7 +173,7 @@ func (st *sweep) tenant(ctx context.Context, tenantID string) (*tenantState, err
 	if err != nil {
 		return nil, err
 	}
-	ts := &tenantState{pol: pol, kept: map[string]bool{}}
+	ts := &tenantState{pol: pol, kept: map[string]bool{}, windDown: windDownRule(pol)}
 	err = st.s.Store.View(ctx, func(tx privet.Tx) error {
 		if ts.holds, err = activeHolds(ctx, tx, tenantID, st.now); err != nil {
 			return err
@@ -189,6 +191,14 @@ func (st *sweep) tenant(ctx context.Context, tenantID string) (*tenantState, err
 	}
 	st.tenants[tenantID] = ts
 	return ts, nil
+}
+
+// rule returns the policy's rule with key, or the wind-down rule.
+func (ts *tenantState) rule(key string) (*policy.RetentionRule, bool) {
+	if key == WindDownRule {
+		return ts.windDown, true
+	}
+	return ts.pol.Rule(key)
 }
 
 // holdFor returns the hold that keeps the subject's category ("" for the
@@ -233,7 +243,7 @@ func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.Rete
 	)
 	for _, it := range items {
 		sub := byID[it.SubjectID]
-		rule, ok := ts.pol.Rule(it.RuleKey)
+		rule, ok := ts.rule(it.RuleKey)
 		switch {
 		case sub == nil || !ok:
 			st.rep.Dropped++

@@ -68,3 +68,20 @@ func checkHolds(ctx context.Context, tx privet.Tx, sub *privet.Subject, now time
 		after = holds[len(holds)-1].ID
 	}
 }
+
+// OpenIdentity opens the subject's identity of type typ ("" and ENOTFOUND
+// when it has none), for a notice the policy prescribes (a wind-down). It
+// checks no purpose and writes no audit event; the caller audits the notice.
+func (s *Service) OpenIdentity(ctx context.Context, sub *privet.Subject, typ privet.IdentityType) (string, error) {
+	for _, id := range sub.Identities {
+		if id.Type != typ {
+			continue
+		}
+		seal, err := s.openSealer(ctx, sub.TenantID, sub.ID)
+		if err != nil {
+			return "", err
+		}
+		return seal.open(identityField(typ), id.Sealed)
+	}
+	return "", privet.Errorf(privet.ENOTFOUND, "subject has no %s identity", typ)
+}

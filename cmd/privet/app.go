@@ -18,6 +18,7 @@ import (
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/jobs"
+	"github.com/privet-dev/privet/notify"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/postgres"
 	"github.com/privet-dev/privet/retention"
@@ -46,6 +47,9 @@ type Main struct {
 	Consent *consent.Service
 	// Retention keeps holds, lifecycle events and retention sweeps.
 	Retention *retention.Service
+	// Sender sends email (wind-down notices); nil until an SMTP sender is
+	// configured.
+	Sender notify.Sender
 	// Jobs runs background work: checkpoints, key re-wrapping.
 	Jobs *jobs.Runner
 

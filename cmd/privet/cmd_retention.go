@@ -173,3 +173,28 @@ func (a *app) holdsCommand() *cobra.Command {
 	cmd.AddCommand(create, list, release)
 	return cmd
 }
+
+// windDownCommand ends the service for a tenant: the notice to every
+// subject, then, after the notice period, everything deleted or anonymized.
+func (a *app) windDownCommand() *cobra.Command {
+	var tenantID, period string
+	cmd := &cobra.Command{
+		Use:   "wind-down",
+		Short: "End the service: notify every subject, then delete or anonymize everything after the notice period",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withRetention(cmd, func(ctx context.Context, m *Main) error {
+				rep, err := m.Retention.WindDown(ctx, tenancy.Operator(), tenantID, period, m.Sender)
+				if rep != nil {
+					if perr := a.printJSON(rep); perr != nil {
+						return perr
+					}
+				}
+				return err
+			})
+		},
+	}
+	tenantFlag(cmd, &tenantID)
+	cmd.Flags().StringVar(&period, "notice-period", "30d", "how long after the notice data goes")
+	return cmd
+}

@@ -113,6 +113,7 @@ func (a *app) rootCommand(lookupEnv func(string) (string, bool)) *cobra.Command 
 		a.consentCommand(),
 		a.retentionCommand(),
 		a.holdsCommand(),
+		a.windDownCommand(),
 	)
 	return root
 }
