@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"time"
 
 	"github.com/privet-dev/privet"
@@ -29,9 +27,9 @@ type retentionPlanOutput struct {
 func (s *Server) retentionPlan(ctx context.Context, in *retentionPlanInput) (*retentionPlanOutput, error) {
 	f := privet.RetentionFilter{SubjectID: in.SubjectID, Before: in.Before, Limit: in.Limit}
 	if in.After != "" {
-		b, err := base64.RawURLEncoding.DecodeString(in.After)
-		if err != nil || json.Unmarshal(b, &f.After) != nil {
-			return nil, privet.FieldError("after", "not a next token of this endpoint")
+		var err error
+		if f.After, err = retention.ParseCursor(in.After); err != nil {
+			return nil, err
 		}
 	}
 	page, err := s.cfg.Retention.Plan(ctx, TenantID(ctx), f)
@@ -41,8 +39,7 @@ func (s *Server) retentionPlan(ctx context.Context, in *retentionPlanInput) (*re
 	out := &retentionPlanOutput{}
 	out.Body.Items = page.Items
 	if page.Next != nil {
-		b, _ := json.Marshal(page.Next) // a cursor of strings and a time always encodes
-		out.Body.Next = base64.RawURLEncoding.EncodeToString(b)
+		out.Body.Next = retention.FormatCursor(*page.Next)
 	}
 	return out, nil
 }
