@@ -39,7 +39,14 @@ type Services struct {
 // the test ends.
 func New(t testing.TB, example string) *Services {
 	t.Helper()
-	store, keys := storetest.Open(t, "sqlite")
+	return NewOn(t, "sqlite", example)
+}
+
+// NewOn is New on the named engine (storetest.Engines): "sqlite" or
+// "postgres", which skips the test when PostgreSQL is not configured.
+func NewOn(t testing.TB, engine, example string) *Services {
+	t.Helper()
+	store, keys := storetest.Open(t, engine)
 	path := filepath.Join(t.TempDir(), "master.json")
 	if err := crypto.CreateMasterFile(path); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/privet-dev/privet/notify"
 	"github.com/privet-dev/privet/privettest"
 	"github.com/privet-dev/privet/retention"
+	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/vault"
 )
 
@@ -31,7 +32,12 @@ type env struct {
 // deleted), all on a manual clock.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	svc := privettest.New(t, "cipo-cloud")
+	return newEnvOn(t, "sqlite")
+}
+
+func newEnvOn(t *testing.T, engine string) *env {
+	t.Helper()
+	svc := privettest.NewOn(t, engine, "cipo-cloud")
 	clock := privet.NewManualClock(time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC))
 	svc.Vault.Clock, svc.Consent.Clock, svc.Tenancy.Clock = clock, clock, clock
 	tn, err := svc.Tenancy.CreateTenant(context.Background(), "Acme")
@@ -97,7 +103,12 @@ func (e *env) hasKey(id string) bool {
 const day = 24 * time.Hour
 
 func TestClosedAccountErasedAfterItsPeriod(t *testing.T) {
-	e := newEnv(t)
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) { testClosedAccountErasedAfterItsPeriod(t, newEnvOn(t, engine)) })
+	}
+}
+
+func testClosedAccountErasedAfterItsPeriod(t *testing.T, e *env) {
 	ctx := context.Background()
 	id := e.subject("ada@example.com")
 	if err := e.ret.Close(ctx, admin, e.tenant, id); err != nil {
@@ -152,7 +163,12 @@ func TestReopenDropsTheSchedule(t *testing.T) {
 }
 
 func TestHeldSubjectSurvivesWithTheReason(t *testing.T) {
-	e := newEnv(t)
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) { testHeldSubjectSurvivesWithTheReason(t, newEnvOn(t, engine)) })
+	}
+}
+
+func testHeldSubjectSurvivesWithTheReason(t *testing.T, e *env) {
 	ctx := context.Background()
 	held, free := e.subject("held@example.com"), e.subject("free@example.com")
 	for _, id := range []string{held, free} {
@@ -214,7 +230,12 @@ func TestCategoryHoldKeepsTheSubjectWhole(t *testing.T) {
 // middle, then sweeps again: every subject is erased once, with one audit
 // event each, and every key is gone.
 func TestCrashMidSweepFinishesWithoutDoubleEffects(t *testing.T) {
-	e := newEnv(t)
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) { testCrashMidSweepFinishesWithoutDoubleEffects(t, newEnvOn(t, engine)) })
+	}
+}
+
+func testCrashMidSweepFinishesWithoutDoubleEffects(t *testing.T, e *env) {
 	ctx := context.Background()
 	var ids []string
 	for i := range 23 {
@@ -262,7 +283,12 @@ func TestCrashMidSweepFinishesWithoutDoubleEffects(t *testing.T) {
 // collection; coarse location is kept only for a combination at least five
 // subjects share.
 func TestAnonymizeKeepsOnlyGroupsOfK(t *testing.T) {
-	e := newEnv(t)
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) { testAnonymizeKeepsOnlyGroupsOfK(t, newEnvOn(t, engine)) })
+	}
+}
+
+func testAnonymizeKeepsOnlyGroupsOfK(t *testing.T, e *env) {
 	ctx := context.Background()
 	var ids []string
 	for i, place := range []string{"Berlin", "Berlin", "Berlin", "Berlin", "Berlin", "Berlin", "Vaduz", "Vaduz"} {
