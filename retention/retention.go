@@ -14,7 +14,6 @@ package retention
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/privet-dev/privet"
@@ -31,7 +30,6 @@ type Service struct {
 	Vault    *vault.Service
 	Policies vault.Policies
 	Clock    privet.Clock
-	Logger   *slog.Logger
 	// Batch is the number of due items per transaction (DefaultBatch if 0).
 	Batch int
 	// Changed, when set, hears of every subject whose status or data a
@@ -47,13 +45,6 @@ func (s *Service) now() privet.Clock {
 		return privet.SystemClock{}
 	}
 	return s.Clock
-}
-
-func (s *Service) logger() *slog.Logger {
-	if s.Logger == nil {
-		return slog.Default()
-	}
-	return s.Logger
 }
 
 func (s *Service) batch() int {

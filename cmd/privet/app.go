@@ -104,10 +104,10 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Vault = &vault.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Policies: vault.StaticPolicy{Compiled: m.Policy}, Clock: clock, Logger: m.Logger}
 	m.Vault.ReloadMaster = func() error { return m.Master.Reload(cfg.MasterKeyPath()) }
 	m.Audit = &audit.Service{Store: m.Store, Master: m.Master, Clock: clock}
-	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
+	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Vault.Policies, Clock: clock}
 	// Decisions keep subjects' status in memory: a vault change must reach them.
 	m.Vault.Changed = m.Consent.Forget
-	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Vault.Policies, Clock: clock, Logger: m.Logger}
+	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Vault.Policies, Clock: clock}
 	return m.newJobs()
 }
 
