@@ -108,6 +108,11 @@ func BenchmarkSweep(b *testing.B) {
 	}
 }
 
+// bulkKeys is a key store that loads many keys at once; both engines' are.
+type bulkKeys interface {
+	PutDataKeys(ctx context.Context, keys []*privet.DataKey) error
+}
+
 // seed creates n closed subjects (an email identity and a name each, as the
 // vault stores them: sealed bytes), their data keys and their due items,
 // in large transactions.
@@ -149,10 +154,12 @@ func seed(b *testing.B, store privet.Store, keys privet.DataKeyStore, pol *polic
 				}
 				return tx.ScheduleRetention(ctx, items)
 			})
-			for _, id := range ids {
-				if err == nil {
-					err = keys.PutDataKey(ctx, &privet.DataKey{TenantID: tn.ID, SubjectID: id, Wrapped: sealed, MasterKeyID: 1, CreatedAt: closed})
+			if err == nil {
+				dks := make([]*privet.DataKey, len(ids))
+				for i, id := range ids {
+					dks[i] = &privet.DataKey{TenantID: tn.ID, SubjectID: id, Wrapped: sealed, MasterKeyID: 1, CreatedAt: closed}
 				}
+				err = keys.(bulkKeys).PutDataKeys(ctx, dks)
 			}
 			if err != nil {
 				select {

@@ -224,3 +224,38 @@ func testRetentionBatches(t *testing.T, open OpenFunc) {
 		t.Fatalf("another tenant sees counts: %+v", cs)
 	}
 }
+
+// batchKeys is what a retention sweep and bulk loads use of a key store.
+type batchKeys interface {
+	PutDataKeys(ctx context.Context, keys []*privet.DataKey) error
+	DeleteDataKeys(ctx context.Context, tenantID string, subjectIDs []string) error
+}
+
+func testDataKeyBatches(t *testing.T, open OpenFunc) {
+	_, ks := open(t)
+	bk, ok := ks.(batchKeys)
+	if !ok {
+		t.Skip("the key store has no batch methods")
+	}
+	ctx := context.Background()
+	a, b, c := newDataKey("ten_a", "sub_1", 1), newDataKey("ten_a", "sub_2", 1), newDataKey("ten_b", "sub_1", 1)
+	if err := bk.PutDataKeys(ctx, []*privet.DataKey{a, b, c}); err != nil {
+		t.Fatalf("PutDataKeys: %v", err)
+	}
+	// A conflict inserts none of the batch.
+	wantCode(t, bk.PutDataKeys(ctx, []*privet.DataKey{newDataKey("ten_a", "sub_3", 1), newDataKey("ten_a", "sub_1", 1)}), privet.ECONFLICT)
+	_, err := ks.DataKey(ctx, "ten_a", "sub_3")
+	wantNotFound(t, err)
+
+	if err := bk.DeleteDataKeys(ctx, "ten_a", []string{"sub_1", "sub_2", "sub_missing"}); err != nil {
+		t.Fatalf("DeleteDataKeys: %v", err)
+	}
+	for _, id := range []string{"sub_1", "sub_2"} {
+		_, err := ks.DataKey(ctx, "ten_a", id)
+		wantNotFound(t, err)
+	}
+	// Another tenant's key of the same subject id stays.
+	if got, err := ks.DataKey(ctx, "ten_b", "sub_1"); err != nil || !reflect.DeepEqual(got, c) {
+		t.Fatalf("other tenant's key = %+v, %v", got, err)
+	}
+}
