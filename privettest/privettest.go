@@ -19,6 +19,7 @@ import (
 	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/transfer"
@@ -49,6 +50,8 @@ type Services struct {
 	// Disclosures keeps disclosures to authorities and ended entrustments;
 	// it has no email sender: tests that need one set it.
 	Disclosures *disclosure.Service
+	// Retention keeps holds, lifecycle events and sweeps over the same store.
+	Retention *retention.Service
 }
 
 // New opens a fresh SQLite store and key store, a new master key, and the
@@ -56,7 +59,14 @@ type Services struct {
 // the test ends.
 func New(t testing.TB, example string) *Services {
 	t.Helper()
-	store, keys := storetest.Open(t, "sqlite")
+	return NewOn(t, "sqlite", example)
+}
+
+// NewOn is New on the named engine (storetest.Engines): "sqlite" or
+// "postgres", which skips the test when PostgreSQL is not configured.
+func NewOn(t testing.TB, engine, example string) *Services {
+	t.Helper()
+	store, keys := storetest.Open(t, engine)
 	path := filepath.Join(t.TempDir(), "master.json")
 	if err := crypto.CreateMasterFile(path); err != nil {
 		t.Fatal(err)
@@ -89,6 +99,7 @@ func New(t testing.TB, example string) *Services {
 			Policies: versions, Clock: clock},
 		Transfers:  &transfer.Service{Store: store, Policies: versions, Consent: cs, Clock: clock},
 		Complaints: &complaint.Service{Store: store, Policies: versions, Clock: clock},
+		Retention:  &retention.Service{Store: store, Keys: keys, Vault: vaultSvc, Policies: versions, Clock: clock},
 	}
 	versions.Renewer = cs
 	versions.Notices = &policies.Notices{Subjects: vaultSvc}

@@ -26,6 +26,7 @@ import (
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/postgres"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/sqlite"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/transfer"
@@ -68,8 +69,10 @@ type Main struct {
 	// Policies serves each tenant's published policy versions, falling back
 	// to Policy, and publishes new ones.
 	Policies *policies.Service
+	// Retention keeps holds, lifecycle events and retention sweeps.
+	Retention *retention.Service
 	// Jobs runs background work: checkpoints, key re-wrapping, policy
-	// change notices and activation.
+	// change notices and activation, retention sweeps.
 	Jobs *jobs.Runner
 
 	// schemas are the stores' migrators, data store first.
@@ -127,7 +130,7 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Policies, Clock: clock, Logger: m.Logger}
 	m.Policies.Renewer = m.Consent
 	m.Policies.Notices = &policies.Notices{Sender: m.Mail, Subjects: m.Vault}
-	m.Incidents = &incident.Service{Store: m.Store, Vault: m.Vault, Policies: m.Policies, Clock: clock, Sender: m.Mail}
+	m.Incidents = &incident.Service{Store: m.Store, Vault: m.Vault, Policies: m.Policies, Clock: clock}
 	// Decisions keep subjects' status in memory: a vault change must reach them.
 	m.Vault.Changed = m.Consent.Forget
 	m.Requests = &requests.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Vault: m.Vault, Consent: m.Consent,
@@ -138,6 +141,7 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	// until one is (see docs/transfers.md).
 	m.Disclosures = &disclosure.Service{Store: m.Store, Policies: m.Policies, Clock: clock,
 		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: m.Vault}}
+	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Policies, Clock: clock}
 	return m.newJobs()
 }
 
@@ -247,6 +251,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Consent:      m.Consent,
 		Requests:     m.Requests,
 		Incidents:    m.Incidents,
+		Retention:    m.Retention,
 		Audit:        m.Audit,
 		Transfers:    m.Transfers,
 		Complaints:   m.Complaints,

@@ -10,6 +10,7 @@ import (
 	"github.com/privet-dev/privet/jobs"
 	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/retention"
 )
 
 // checkpointJob signs every tenant's audit chain head. It runs hourly, so
@@ -91,6 +92,30 @@ func (m *Main) newJobs() error {
 		_, err := m.Policies.Activate(ctx)
 		return err
 	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, _ retention.SweepJob) error {
+		if err := m.usePolicy(); err != nil {
+			return err
+		}
+		rep, err := m.Retention.Sweep(ctx, m.Retention.Clock.Now())
+		if rep != nil {
+			m.Logger.Info("retention sweep", "due", rep.Due, "done", rep.Done, "erased", rep.Erased, "held", len(rep.Held))
+		}
+		return err
+	})
+	return nil
+}
+
+// usePolicy gives the services the policy of the configuration when none is
+// set yet: a one-shot command (jobs run) has not loaded it.
+func (m *Main) usePolicy() error {
+	if m.Policy == nil {
+		pol, err := loadPolicy(m.Config.PolicyFile, m.Config.Demo)
+		if err != nil {
+			return err
+		}
+		m.Policy = pol
+	}
+	m.setPolicy(m.Policy)
 	return nil
 }
 
@@ -102,4 +127,5 @@ var periodicJobs = []jobs.Periodic{
 	// A version takes effect at midnight; a minute later its consent
 	// renewal has run.
 	{Job: policies.ActivateJob{}, Every: time.Minute, RunOnStart: true},
+	{Job: retention.SweepJob{}, Every: time.Hour},
 }

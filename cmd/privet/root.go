@@ -121,6 +121,9 @@ func (a *app) rootCommand(lookupEnv func(string) (string, bool)) *cobra.Command 
 		a.complaintsCommand(),
 		a.disclosuresCommand(),
 		a.processorsCommand(),
+		a.retentionCommand(),
+		a.holdsCommand(),
+		a.windDownCommand(),
 	)
 	return root
 }
