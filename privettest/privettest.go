@@ -39,8 +39,9 @@ type Services struct {
 	Vault    *vault.Service
 	Audit    *audit.Service
 	Consent  *consent.Service
-	// Requests runs data-subject requests; it has no notifier, package
-	// builder or holds: tests that run its jobs set their own.
+	// Requests runs data-subject requests, honouring the store's legal
+	// holds; it has no notifier or package builder: tests that run its jobs
+	// set their own.
 	Requests *requests.Service
 	// Incidents has no email sender: tests that send notices set one.
 	Incidents *incident.Service
@@ -96,7 +97,7 @@ func NewOn(t testing.TB, engine, example string) *Services {
 		Consent:   cs,
 		Incidents: &incident.Service{Store: store, Vault: vaultSvc, Policies: versions, Clock: clock},
 		Requests: &requests.Service{Store: store, Keys: keys, Master: master, Vault: vaultSvc, Consent: cs,
-			Policies: versions, Clock: clock},
+			Policies: versions, Clock: clock, Holds: requests.LegalHolds{Store: store, Clock: clock}},
 		Transfers:  &transfer.Service{Store: store, Policies: versions, Consent: cs, Clock: clock},
 		Complaints: &complaint.Service{Store: store, Policies: versions, Clock: clock},
 		Retention:  &retention.Service{Store: store, Keys: keys, Vault: vaultSvc, Policies: versions, Clock: clock},

@@ -51,8 +51,8 @@ type Main struct {
 	Vault   *vault.Service
 	Audit   *audit.Service
 	Consent *consent.Service
-	// Requests runs data-subject requests. Its Notifier, Packages and
-	// Holds are left for their packages to fill in.
+	// Requests runs data-subject requests; erasures keep what legal holds
+	// keep.
 	Requests *requests.Service
 	// Incidents keeps breach records and sends their notices through Mail.
 	Incidents *incident.Service
@@ -135,6 +135,8 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Vault.Changed = m.Consent.Forget
 	m.Requests = &requests.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Vault: m.Vault, Consent: m.Consent,
 		Policies: m.Policies, Clock: clock, Logger: m.Logger}
+	// An erasure keeps what the legal holds placed through retention keep.
+	m.Requests.Holds = requests.LegalHolds{Store: m.Store, Clock: clock}
 	m.Transfers = &transfer.Service{Store: m.Store, Policies: m.Policies, Consent: m.Consent, Clock: clock}
 	m.Complaints = &complaint.Service{Store: m.Store, Policies: m.Policies, Clock: clock}
 	// No email sender is wired yet: notices wait in their jobs, retried,
