@@ -144,6 +144,7 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Disclosures = &disclosure.Service{Store: m.Store, Policies: m.Policies, Clock: clock,
 		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: m.Vault}}
 	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Policies, Clock: clock}
+	m.Retention.Changed = m.Consent.Forget
 	return m.newJobs()
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/jobs"
@@ -92,6 +93,17 @@ func (m *Main) newJobs() error {
 		_, err := m.Policies.Activate(ctx)
 		return err
 	})
+	// A withdrawal a retention rule waits for schedules that rule's deletion.
+	jobs.Handle(m.Jobs, func(ctx context.Context, j consent.WithdrawnJob) error {
+		if err := m.usePolicy(); err != nil {
+			return err
+		}
+		err := m.Retention.ConsentWithdrawn(ctx, withdrawnActor, j.TenantID, j.SubjectID, j.Purpose)
+		if privet.ErrorCode(err) == privet.ENOTFOUND {
+			return jobs.Cancel(err) // erased meanwhile: nothing left to schedule
+		}
+		return err
+	})
 	jobs.Handle(m.Jobs, func(ctx context.Context, _ retention.SweepJob) error {
 		if err := m.usePolicy(); err != nil {
 			return err
@@ -104,6 +116,9 @@ func (m *Main) newJobs() error {
 	})
 	return nil
 }
+
+// withdrawnActor schedules retention after a consent withdrawal.
+var withdrawnActor = privet.Actor{Type: privet.ActorSystem, ID: consent.WithdrawnJob{}.Kind()}
 
 // usePolicy gives the services the policy of the configuration when none is
 // set yet: a one-shot command (jobs run) has not loaded it.
