@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,6 +41,9 @@ type Main struct {
 	Logger *slog.Logger
 	// Policy is the compiled policy to serve, if any.
 	Policy *policy.Compiled
+	// Clock tells every service the time; nil is the system clock. Tests
+	// travel in time through it instead of sleeping.
+	Clock privet.Clock
 	// Ready is closed once the server listens; Addr is then its address.
 	Ready chan struct{}
 	Addr  string
@@ -121,7 +125,8 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	if err := m.checkSchema(ctx); err != nil {
 		return err
 	}
-	clock := privet.SystemClock{}
+	clock := cmp.Or[privet.Clock](m.Clock, privet.SystemClock{})
+	m.Clock = clock
 	m.Tenancy = &tenancy.Service{Store: m.Store, Master: m.Master, Clock: clock}
 	m.Policies = &policies.Service{Store: m.Store, Fallback: m.Policy, Clock: clock, Logger: m.Logger}
 	m.Vault = &vault.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Policies: m.Policies, Clock: clock, Logger: m.Logger}
@@ -261,6 +266,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Disclosures:  m.Disclosures,
 		Policy:       m.Policy,
 		Policies:     m.Policies,
+		Clock:        m.Clock,
 		Logger:       m.Logger,
 		ReadyCheck:   m.checkSchema,
 		MaxBodyBytes: m.Config.MaxBodyBytes,
