@@ -152,8 +152,8 @@ func TestScenarioCooper(t *testing.T) {
 
 		// Access: filed, due a calendar month later (GDPR Art. 12(3)).
 		acc := fileRequest(t, s, id, "access", nil)
-		if acc["status"] != "in_progress" {
-			t.Errorf("access request status %v, want in_progress", acc["status"])
+		if acc["status"] != "in_progress" || acc["fee"] != nil {
+			t.Errorf("first access request: status %v, fee %v; want in_progress and free", acc["status"], acc["fee"])
 		}
 		if received, due := when(t, acc["received_at"]), when(t, acc["due_at"]); !due.Equal(received.AddDate(0, 1, 0)) {
 			t.Errorf("access due %s, want a month after %s", due, received)
