@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/privet-dev/privet"
@@ -81,6 +82,9 @@ type Main struct {
 
 	// schemas are the stores' migrators, data store first.
 	schemas []schemaStore
+	// policyMu orders the jobs that set the policy of a one-shot command
+	// (usePolicy): workers run concurrently.
+	policyMu sync.Mutex
 }
 
 // schemaStore is a store with a schema this binary migrates and checks.
