@@ -121,8 +121,13 @@ func (m *Main) newJobs() error {
 var withdrawnActor = privet.Actor{Type: privet.ActorSystem, ID: consent.WithdrawnJob{}.Kind()}
 
 // usePolicy gives the services the policy of the configuration when none is
-// set yet: a one-shot command (jobs run) has not loaded it.
+// set yet: a one-shot command (jobs run) has not loaded it. In a server, Run
+// set it before the jobs started, and a job writing it again would race with
+// the requests reading it, so then it changes nothing.
 func (m *Main) usePolicy() error {
+	if m.Policy != nil && m.Policies.Fallback == m.Policy {
+		return nil
+	}
 	if m.Policy == nil {
 		pol, err := loadPolicy(m.Config.PolicyFile, m.Config.Demo)
 		if err != nil {
