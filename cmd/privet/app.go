@@ -148,8 +148,8 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Requests.Holds = requests.LegalHolds{Store: m.Store, Clock: clock}
 	m.Transfers = &transfer.Service{Store: m.Store, Policies: m.Policies, Consent: m.Consent, Clock: clock}
 	m.Complaints = &complaint.Service{Store: m.Store, Policies: m.Policies, Clock: clock}
-	// No email sender is wired yet: notices wait in their jobs, retried,
-	// until one is (see docs/transfers.md).
+	// Notices of disclosures to authorities go through Mail, set in Run;
+	// without one they wait in their jobs, retried (see docs/transfers.md).
 	m.Disclosures = &disclosure.Service{Store: m.Store, Policies: m.Policies, Clock: clock,
 		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: m.Vault}}
 	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Policies, Clock: clock}
@@ -243,6 +243,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.setPolicy(m.Policy)
 	m.Policies.Notices.Sender = m.Mail
 	m.Incidents.Sender = m.Mail
+	m.Disclosures.Sender = m.Mail
 	if err := m.Consent.Start(ctx); err != nil {
 		return err
 	}
