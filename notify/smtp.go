@@ -233,6 +233,16 @@ func (s *SMTP) build(m Message) (*mail.Msg, error) {
 		if !validHeaderName(k) || strings.ContainsAny(v, "\r\n") {
 			return nil, privet.FieldError("headers", "a header name must be a token and its value one line")
 		}
+		if name == "Message-Id" {
+			// A caller that may repeat a message after a crash gives the
+			// same id each time, so mail systems fold the repeat.
+			id, ok := messageID(v)
+			if !ok {
+				return nil, privet.FieldError("headers", "a Message-ID must be <local@domain>")
+			}
+			msg.SetMessageIDWithValue(id)
+			continue
+		}
 		if reservedHeaders[name] {
 			return nil, privet.FieldError("headers", "%s is set by the sender and cannot be given", name)
 		}
@@ -243,6 +253,29 @@ func (s *SMTP) build(m Message) (*mail.Msg, error) {
 		msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	}
 	return msg, nil
+}
+
+// messageID returns the local@domain inside a Message-ID given as
+// <local@domain>, and whether it is one: printable ASCII, no spaces or
+// brackets inside, one @ with text on both sides.
+func messageID(v string) (string, bool) {
+	id, ok := strings.CutPrefix(v, "<")
+	if !ok {
+		return "", false
+	}
+	if id, ok = strings.CutSuffix(id, ">"); !ok || len(id) > 250 {
+		return "", false
+	}
+	local, domain, ok := strings.Cut(id, "@")
+	if !ok || local == "" || domain == "" || strings.Contains(domain, "@") {
+		return "", false
+	}
+	for _, c := range []byte(id) {
+		if c < 33 || c > 126 || c == '<' || c == '>' || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	return id, true
 }
 
 // newMessageID is 128 random bits: unique without naming the host.
