@@ -610,9 +610,8 @@ type kipsu struct{ s *scenario }
 // kipsuOn returns the scenario and its helpers reporting to the subtest t,
 // so a failed call fails the promise it belongs to, not the whole test.
 func kipsuOn(s *scenario, t *testing.T) (*scenario, kipsu) {
-	c := *s
-	c.t = t
-	return &c, kipsu{&c}
+	c := s.in(t)
+	return c, kipsu{c}
 }
 
 func (k kipsu) read(id, purpose string) map[string]any {

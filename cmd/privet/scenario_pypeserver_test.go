@@ -779,9 +779,8 @@ func pypeReport(t *testing.T, r map[string]any) pypeKnowReport {
 // on returns the scenario and helpers failing t, the subtest, rather than
 // the test that started the scenario.
 func (p pype) on(t *testing.T) (*scenario, pype) {
-	c := *p.scenario
-	c.t = t
-	return &c, pype{&c}
+	c := p.scenario.in(t)
+	return c, pype{c}
 }
 
 // settle waits until the request r is no longer in progress, its execution
