@@ -25,6 +25,7 @@ const (
 	ReasonRestricted       = "restricted"        // the subject's processing is restricted
 	ReasonGuardianRequired = "guardian_required" // a child, and no guardian consent recorded
 	ReasonNotice           = "notice"            // a notice purpose: allowed on the lawful basis
+	ReasonObjected         = "objected"          // a notice purpose on legitimate interests, and the person objected
 	ReasonNoLawfulBasis    = "no_lawful_basis"   // the policy gives the purpose no basis in the jurisdiction
 	ReasonNotFound         = "not_found"         // batch only: no such subject
 )
@@ -215,6 +216,12 @@ func decideWith(r placeRules, pu *policy.Purpose, prof profile, p *party, now ti
 		return allow(ReasonNotOptedOut)
 	case policy.OptIn:
 	default:
+		// The right to object (GDPR Art. 21, and its like elsewhere) stops
+		// processing on legitimate interests; a contract or a legal duty
+		// goes on whatever the person says.
+		if d.Basis == basisLegitimateInterests && has && (c.state == privet.StateRefused || c.state == privet.StateWithdrawn) {
+			return deny(ReasonObjected)
+		}
 		return allow(ReasonNotice)
 	}
 	if !has {
@@ -238,6 +245,9 @@ func decideWith(r placeRules, pu *policy.Purpose, prof profile, p *party, now ti
 	}
 	return allow(ReasonConsentGiven)
 }
+
+// basisLegitimateInterests is the lawful basis a person may object to.
+const basisLegitimateInterests = "legitimate_interests"
 
 // consentAge is the age below which a guardian must consent: the policy's
 // minimum age where it sets one, else the law's age of digital consent.

@@ -43,3 +43,19 @@ func TestWithdrawalSchedulesRetention(t *testing.T) {
 		t.Fatalf("the withdrawal enqueued %d follow-ups, want 1", n)
 	}
 }
+
+// An objection stops processing on legitimate interests: a notice purpose
+// is denied once the person refused or withdrew it, while one on a contract
+// or a legal duty would go on.
+func TestObjectionStopsLegitimateInterests(t *testing.T) {
+	e := newEnv(t, openSQLite(t))
+	sub := e.subject(t, "US-TX", "adult", privet.StatusActive)
+	const support = "essential.service.operations.support" // legitimate interests, notice
+	if d := e.decide(t, e.svc, consent.DecideInput{Party: consent.Party{SubjectID: sub}, Purpose: support}); !d.Allowed || d.Reason != consent.ReasonNotice {
+		t.Fatalf("before the objection: %+v", d)
+	}
+	e.record(t, consent.RecordInput{Party: consent.Party{SubjectID: sub}, Purpose: support, State: privet.StateWithdrawn})
+	if d := e.decide(t, e.svc, consent.DecideInput{Party: consent.Party{SubjectID: sub}, Purpose: support}); d.Allowed || d.Reason != consent.ReasonObjected {
+		t.Fatalf("after the objection: %+v", d)
+	}
+}

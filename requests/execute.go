@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/privet-dev/privet"
@@ -175,7 +176,11 @@ func Stops(pol *policy.Compiled, place, typ string) []string {
 		case jurisdiction.RightWithdrawConsent:
 			hit = pol.Basis(p.Key, place) == "consent"
 		case jurisdiction.RightObjection:
-			hit = pol.Basis(p.Key, place) == "legitimate_interests"
+			// Running the service the person uses is the compelling ground
+			// (GDPR Art. 21(1)) an objection does not stop: that is what
+			// closing the account is for. Everything else on legitimate
+			// interests, direct marketing above all, stops.
+			hit = pol.Basis(p.Key, place) == "legitimate_interests" && p.Key != "essential" && !strings.HasPrefix(p.Key, "essential.")
 		case jurisdiction.RightOptOutSale:
 			hit = p.Sale
 		case jurisdiction.RightOptOutSharing:

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -305,7 +306,17 @@ func promiseSummary() string {
 		keys = append(keys, k)
 		counts[v]++
 	}
-	sort.Strings(keys)
+	// By service, then by the number of the promise: C2 before C10.
+	sort.Slice(keys, func(i, j int) bool {
+		si, ii, _ := strings.Cut(keys[i], "\t")
+		sj, ij, _ := strings.Cut(keys[j], "\t")
+		if si != sj {
+			return si < sj
+		}
+		ni, _ := strconv.Atoi(strings.TrimLeft(ii, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+		nj, _ := strconv.Atoi(strings.TrimLeft(ij, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+		return ni < nj
+	})
 	var b strings.Builder
 	b.WriteString("\nPromises of the example services\nservice\tpromise\tresult\n")
 	for _, k := range keys {
