@@ -49,6 +49,11 @@ type DecideInput struct {
 	// Jurisdiction is where a visitor is, when the app knows better than
 	// the ledger; a subject's own jurisdiction always applies to it.
 	Jurisdiction string
+	// Explicit asks for a consent the person gave, whatever the purpose's
+	// mechanism: the separate consent a law requires beyond the purpose
+	// itself (a transfer abroad under PIPL Art. 39), where notice or the
+	// absence of an objection does not count.
+	Explicit bool
 }
 
 // Decide answers from memory: the subject's attributes are read from the
@@ -110,7 +115,11 @@ func (s *Service) Decide(ctx context.Context, tenantID string, in DecideInput) (
 			prof.place = p.place
 		}
 	}
-	d := decide(pol, pu, prof, p, now)
+	r := rulesFor(pol, pu, prof.place)
+	if in.Explicit && r.basis != "" {
+		r.mechanism = policy.OptIn
+	}
+	d := decideWith(r, pu, prof, p, now)
 	d.SubjectID = in.SubjectID
 	return d, nil
 }
@@ -182,11 +191,7 @@ func rulesFor(pol *policy.Compiled, pu *policy.Purpose, place string) placeRules
 	return r
 }
 
-// decide applies the rules, most absolute first.
-func decide(pol *policy.Compiled, pu *policy.Purpose, prof profile, p *party, now time.Time) Decision {
-	return decideWith(rulesFor(pol, pu, prof.place), pu, prof, p, now)
-}
-
+// decideWith applies the rules of the place, most absolute first.
 func decideWith(r placeRules, pu *policy.Purpose, prof profile, p *party, now time.Time) Decision {
 	d := Decision{Purpose: pu.Key, Basis: r.basis, Mechanism: r.mechanism}
 	deny := func(reason string) Decision { d.Reason = reason; return d }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/consent"
+	"github.com/privet-dev/privet/jurisdiction"
 	"github.com/privet-dev/privet/policy"
 )
 
@@ -43,7 +44,8 @@ type CheckResult struct {
 	// Field names the input at fault for a denial about the input, e.g.
 	// "categories[1]" for a category the recipient is not declared for.
 	Field string `json:"field,omitempty"`
-	// CrossBorder says the recipient is outside every storage location.
+	// CrossBorder says the recipient is outside every storage location, or
+	// outside the EU (UK) for a person under the GDPR (UK GDPR).
 	CrossBorder bool `json:"cross_border"`
 	// Mechanism is the recipient's declared transfer mechanism.
 	Mechanism string `json:"mechanism,omitempty"`
@@ -166,8 +168,8 @@ func (s *Service) decide(ctx context.Context, tenantID string, pol *policy.Compi
 	}
 	// What the policy and the law rule out comes first: no choice of the
 	// person can cure a missing or unaccepted transfer mechanism.
-	d.CrossBorder = Abroad(pol, r.Country)
 	law := pol.Law(sub.Jurisdiction)
+	d.CrossBorder = Abroad(pol, r.Country) || leavesGDPR(pol, law, r.Country)
 	if d.CrossBorder {
 		if r.Transfer == "" {
 			return deny(ReasonNoTransferMechanism, "")
@@ -191,7 +193,7 @@ func (s *Service) decide(ctx context.Context, tenantID string, pol *policy.Compi
 		if d.ConsentPurpose == "" {
 			d.ConsentPurpose = in.Purpose
 		}
-		cd, err := s.Consent.Decide(ctx, tenantID, consent.DecideInput{Party: consent.Party{SubjectID: sub.ID}, Purpose: d.ConsentPurpose})
+		cd, err := s.Consent.Decide(ctx, tenantID, consent.DecideInput{Party: consent.Party{SubjectID: sub.ID}, Purpose: d.ConsentPurpose, Explicit: true})
 		if err != nil {
 			return CheckResult{}, err
 		}
@@ -220,6 +222,18 @@ func Abroad(pol *policy.Compiled, country string) bool {
 		}
 	}
 	return true
+}
+
+// leavesGDPR reports whether data of a person under the GDPR (EU) or the
+// UK GDPR goes to a recipient outside that area: a transfer under Chapter V
+// wherever the service stores its data, because the person's protection
+// travels with the data, not with the servers.
+func leavesGDPR(pol *policy.Compiled, subjectLaw *jurisdiction.Law, country string) bool {
+	if subjectLaw == nil || (subjectLaw.Key != "EU" && subjectLaw.Key != "UK") {
+		return false
+	}
+	to := pol.Law(country)
+	return to == nil || to.Key != subjectLaw.Key
 }
 
 // coveredBy reports whether key is one of list or falls under one of them:

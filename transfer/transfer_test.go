@@ -222,6 +222,33 @@ func TestMechanismPerOrigin(t *testing.T) {
 	if d := e.check(t, in); d.Allowed || d.Reason != transfer.ReasonNoTransferConsent {
 		t.Fatalf("before consent: %+v", d)
 	}
+	// Sales is a notice purpose for this person, yet the consent they give
+	// to it is the separate consent the transfer needs.
+	e.record(t, us, "sales", privet.StateGiven)
+	if d := e.check(t, in); !d.Allowed {
+		t.Fatalf("after consent: %+v", d)
+	}
+	e.record(t, us, "sales", privet.StateWithdrawn)
+	if d := e.check(t, in); d.Allowed {
+		t.Fatalf("after withdrawal: %+v", d)
+	}
+}
+
+// A person under the GDPR keeps its protection when the data leaves the EU,
+// wherever the service stores it: PypeServer stores in the US, and its US
+// hosting still needs (and has) standard contractual clauses for a German
+// user, while a Texan's data goes there as no transfer at all.
+func TestGDPRTransfersFollowThePerson(t *testing.T) {
+	e := newEnv(t, "sqlite", "pypeserver")
+	in := transfer.CheckInput{Recipient: "aws", Purpose: "essential.service", Categories: []string{"user.name"}}
+	in.SubjectID = e.subject(t, "DE")
+	if d := e.check(t, in); !d.Allowed || !d.CrossBorder {
+		t.Fatalf("German user to US hosting: %+v", d)
+	}
+	in.SubjectID = e.subject(t, "US-TX")
+	if d := e.check(t, in); !d.Allowed || d.CrossBorder {
+		t.Fatalf("Texan user to US hosting: %+v", d)
+	}
 }
 
 func TestCheckErrors(t *testing.T) {
