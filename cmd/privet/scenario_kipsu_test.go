@@ -552,7 +552,13 @@ func TestScenarioKipsu(t *testing.T) {
 	promise(t, service, "K11", func(t *testing.T) {
 		s, k := kipsuOn(s, t)
 		// Every recipient is in the United States, where the data is
-		// stored: an EU guest's data is shared with none abroad.
+		// stored: a US guest's data goes abroad to none of them. An EU
+		// guest's data leaves the EU all the same, so each transfer rests on
+		// the Privacy Shield certification the policy names; a US authority
+		// has no Chapter V ground (GDPR Art. 48) and is refused.
+		us := s.subject(map[string]any{"jurisdiction": "US-NY",
+			"identities": []map[string]any{{"type": "phone", "value": "+12125550111"}},
+			"fields":     []map[string]any{{"name": "name", "category": "user.name", "value": "Joe Guest"}}})
 		eu := s.subject(map[string]any{"jurisdiction": "DE",
 			"identities": []map[string]any{{"type": "phone", "value": "+4915112341101"}},
 			"fields":     []map[string]any{{"name": "name", "category": "user.name", "value": "Jan Gast"}}})
@@ -562,9 +568,19 @@ func TestScenarioKipsu(t *testing.T) {
 			{"client_related_entities", "essential.service", "user.name"},
 			{"authorities", "essential.legal_obligation", "user.name"},
 		} {
+			if out := k.check(us, r.recipient, r.purpose, r.category); out["allowed"] != true || out["cross_border"] != false {
+				t.Errorf("US guest to %s: %v", r.recipient, out)
+			}
 			out := k.check(eu, r.recipient, r.purpose, r.category)
-			if out["allowed"] != true || out["cross_border"] != false {
-				t.Errorf("%s: %v", r.recipient, out)
+			switch r.recipient {
+			case "authorities":
+				if out["allowed"] != false || out["reason"] != "no_transfer_mechanism" {
+					t.Errorf("EU guest to a US authority: %v", out)
+				}
+			default:
+				if out["allowed"] != true || out["cross_border"] != true || out["mechanism"] != "certification" {
+					t.Errorf("EU guest to %s: %v", r.recipient, out)
+				}
 			}
 		}
 		// A recipient outside the United States cannot be added without a
