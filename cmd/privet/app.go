@@ -19,6 +19,7 @@ import (
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/disclosure"
+	"github.com/privet-dev/privet/export"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/jobs"
 	"github.com/privet-dev/privet/notify"
@@ -50,14 +51,21 @@ type Main struct {
 	Vault   *vault.Service
 	Audit   *audit.Service
 	Consent *consent.Service
-	// Requests runs data-subject requests. Its Notifier, Packages and
-	// Holds are left for their packages to fill in.
+	// Requests runs data-subject requests: its notices go through Notices,
+	// its access packages are built into Packages. Holds is left for
+	// retention to fill in.
 	Requests *requests.Service
+	// Packages keeps access packages and signs their download links.
+	Packages *export.Packages
+	// Notices sends the requests' notices by Mail (and SMS, if configured).
+	Notices *requests.MailNotifier
 	// Incidents keeps breach records and sends their notices through Mail.
 	Incidents *incident.Service
-	// Mail delivers email; nil until an SMTP sender is configured, and
-	// incident notices wait (their job retries) until then.
+	// Mail delivers email: the SMTP server of the configuration, if any.
+	// Without one, notices wait (their job retries) until one is set.
 	Mail notify.Sender
+	// SMS sends text messages through the configured webhook, if any.
+	SMS notify.SMSSender
 	// Transfers checks disclosures to recipients; Complaints keeps the
 	// complaints register.
 	Transfers  *transfer.Service
@@ -118,6 +126,14 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	if err := m.checkSchema(ctx); err != nil {
 		return err
 	}
+	if err := m.openSenders(); err != nil {
+		return err
+	}
+	// Templates are parsed now: a broken one fails the start, not a notice.
+	templates, err := notify.LoadTemplates()
+	if err != nil {
+		return err
+	}
 	clock := privet.SystemClock{}
 	m.Tenancy = &tenancy.Service{Store: m.Store, Master: m.Master, Clock: clock}
 	m.Policies = &policies.Service{Store: m.Store, Fallback: m.Policy, Clock: clock, Logger: m.Logger}
@@ -130,8 +146,12 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Incidents = &incident.Service{Store: m.Store, Vault: m.Vault, Policies: m.Policies, Clock: clock, Sender: m.Mail}
 	// Decisions keep subjects' status in memory: a vault change must reach them.
 	m.Vault.Changed = m.Consent.Forget
+	m.Packages = &export.Packages{Store: m.Store, Master: m.Master, Clock: clock}
+	m.Notices = &requests.MailNotifier{Templates: templates, Mail: m.Mail, SMS: m.SMS, Packages: m.Packages,
+		Vault: m.Vault, Policies: m.Policies, PublicURL: cfg.PublicURL, Clock: clock}
 	m.Requests = &requests.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Vault: m.Vault, Consent: m.Consent,
-		Policies: m.Policies, Clock: clock, Logger: m.Logger}
+		Policies: m.Policies, Clock: clock, Logger: m.Logger, Notifier: m.Notices,
+		Packages: &export.Builder{Packages: m.Packages, Vault: m.Vault, Consent: m.Consent, Policies: m.Policies}}
 	m.Transfers = &transfer.Service{Store: m.Store, Policies: m.Policies, Consent: m.Consent, Clock: clock}
 	m.Complaints = &complaint.Service{Store: m.Store, Policies: m.Policies, Clock: clock}
 	// No email sender is wired yet: notices wait in their jobs, retried,
@@ -139,6 +159,27 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Disclosures = &disclosure.Service{Store: m.Store, Policies: m.Policies, Clock: clock,
 		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: m.Vault}}
 	return m.newJobs()
+}
+
+// openSenders makes the email and text message senders the configuration
+// names, unless they were set already (tests set their own).
+func (m *Main) openSenders() error {
+	cfg := &m.Config
+	if m.Mail == nil && cfg.SMTPURL != "" {
+		s, err := notify.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return err
+		}
+		m.Mail = s
+	}
+	if m.SMS == nil && cfg.SMSWebhookURL != "" {
+		s, err := notify.NewWebhookSMS(cfg.SMSWebhookURL, cfg.SMSWebhookSecret, nil)
+		if err != nil {
+			return err
+		}
+		m.SMS = s
+	}
+	return nil
 }
 
 // setPolicy makes pol the policy of tenants that published none: one-shot
@@ -227,6 +268,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.setPolicy(m.Policy)
 	m.Policies.Notices.Sender = m.Mail
 	m.Incidents.Sender = m.Mail
+	m.Notices.Mail, m.Notices.SMS = m.Mail, m.SMS
 	if err := m.Consent.Start(ctx); err != nil {
 		return err
 	}
@@ -246,6 +288,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Vault:        m.Vault,
 		Consent:      m.Consent,
 		Requests:     m.Requests,
+		Packages:     m.Packages,
 		Incidents:    m.Incidents,
 		Audit:        m.Audit,
 		Transfers:    m.Transfers,

@@ -26,6 +26,12 @@ type rewrapJob struct{}
 
 func (rewrapJob) Kind() string { return "keys.rewrap" }
 
+// packagesExpireJob deletes the access packages past their download window,
+// of every tenant, with their chunks.
+type packagesExpireJob struct{}
+
+func (packagesExpireJob) Kind() string { return "packages.expire" }
+
 // newJobs registers the workers of every background job on m.Jobs.
 func (m *Main) newJobs() error {
 	if m.Jobs == nil {
@@ -59,6 +65,10 @@ func (m *Main) newJobs() error {
 	})
 	jobs.Handle(m.Jobs, func(ctx context.Context, j requests.NotifyJob) error {
 		return m.Requests.SendNotice(ctx, j)
+	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, _ packagesExpireJob) error {
+		_, err := m.Packages.DeleteExpired(ctx, m.Packages.Clock.Now())
+		return err
 	})
 	jobs.Handle(m.Jobs, func(ctx context.Context, _ requests.ExpireJob) error {
 		_, err := m.Requests.ExpireUnverified(ctx)
@@ -99,6 +109,7 @@ var periodicJobs = []jobs.Periodic{
 	{Job: checkpointJob{}, Every: time.Hour},
 	{Job: rewrapJob{}, Every: 10 * time.Minute},
 	{Job: requests.ExpireJob{}, Every: 15 * time.Minute},
+	{Job: packagesExpireJob{}, Every: time.Hour},
 	// A version takes effect at midnight; a minute later its consent
 	// renewal has run.
 	{Job: policies.ActivateJob{}, Every: time.Minute, RunOnStart: true},
