@@ -3,6 +3,7 @@ package requests
 import (
 	"cmp"
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -85,23 +86,32 @@ func (m *MailNotifier) Notify(ctx context.Context, n Notice) error {
 			return privet.Errorf(privet.EUNAVAILABLE, "no email sender is configured")
 		}
 		msg.To = to
-		// The same id for every retry of this notice: mail systems fold
-		// the repeats a crash after the server's acceptance can cause.
-		msg.Headers = map[string]string{"Message-ID": "<" + n.RequestID + "." + n.Template + "@privet.invalid>"}
-		if err := m.Mail.Send(ctx, msg); err != nil {
-			return privet.Errorf(privet.EUNAVAILABLE, "the mail server did not accept a %s notice", n.Template)
-		}
-		return nil
+		return sendError(m.Mail.Send(ctx, msg), "the mail server", n.Template)
 	case privet.IdentityPhone:
 		if m.SMS == nil {
 			return privet.Errorf(privet.EUNAVAILABLE, "no text message sender is configured")
 		}
-		if err := m.SMS.SendSMS(ctx, to, msg.Text); err != nil {
-			return privet.Errorf(privet.EUNAVAILABLE, "the text message gateway did not accept a %s notice", n.Template)
-		}
-		return nil
+		return sendError(m.SMS.SendSMS(ctx, to, msg.Text), "the text message gateway", n.Template)
 	}
 	return privet.FieldError("contact_type", "notices go by email or text message")
+}
+
+// sendError is what a notice's failed send reports: a message the sender
+// refused as invalid keeps its error (it names a field, never a value);
+// any other failure is EUNAVAILABLE, retried by the job, with the stage
+// and status codes of a *notify.DeliveryError but never the server's reply
+// text, which may quote the address.
+func sendError(err error, via, template string) error {
+	var de *notification.DeliveryError
+	switch {
+	case err == nil:
+		return nil
+	case privet.ErrorCode(err) == privet.EINVALID:
+		return err
+	case errors.As(err, &de):
+		return privet.Errorf(privet.EUNAVAILABLE, "%s did not accept a %s notice: %s", via, template, de.Error())
+	}
+	return privet.Errorf(privet.EUNAVAILABLE, "%s did not accept a %s notice", via, template)
 }
 
 // subjectEmail reads the email address of the request's subject.
@@ -158,7 +168,7 @@ func (m *MailNotifier) data(ctx context.Context, n Notice) (notification.Data, e
 		d.Reason = cmp.Or(v["deny_message"], v["deny_reason"])
 		if v["appeal"] == "true" {
 			d.AppealInfo = "You may appeal this decision: write to " + cmp.Or(d.ControllerEmail, d.ControllerName) +
-				" within 60 days and quote the reference below."
+				" and quote the reference below."
 		}
 		d.ComplaintInfo = v["complaint"]
 	}
