@@ -202,9 +202,10 @@ func (s *SMTP) dialer(ctx context.Context) mail.DialContextFunc {
 }
 
 // reservedHeaders are set by Send itself; m.Headers may not replace them.
+// Message-ID is set by Send unless m.Headers gives a well-formed one.
 var reservedHeaders = map[string]bool{
 	"From": true, "To": true, "Cc": true, "Bcc": true, "Subject": true, "Date": true,
-	"Message-Id": true, "Mime-Version": true, "Content-Type": true, "Content-Transfer-Encoding": true,
+	"Mime-Version": true, "Content-Type": true, "Content-Transfer-Encoding": true,
 	"Sender": true, "Return-Path": true,
 }
 
@@ -233,6 +234,16 @@ func (s *SMTP) build(m Message) (*mail.Msg, error) {
 		if !validHeaderName(k) || strings.ContainsAny(v, "\r\n") {
 			return nil, privet.FieldError("headers", "a header name must be a token and its value one line")
 		}
+		if name == "Message-Id" {
+			// A caller may fix the id, so the repeat of a notice a crash
+			// made resends is folded by mail systems into the first.
+			id, ok := messageID(v)
+			if !ok {
+				return nil, privet.FieldError("headers", "Message-ID must be <left@right>")
+			}
+			msg.SetMessageIDWithValue(id)
+			continue
+		}
 		if reservedHeaders[name] {
 			return nil, privet.FieldError("headers", "%s is set by the sender and cannot be given", name)
 		}
@@ -243,6 +254,25 @@ func (s *SMTP) build(m Message) (*mail.Msg, error) {
 		msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	}
 	return msg, nil
+}
+
+// messageID returns the inside of an RFC 5322 msg-id, <left@right>, if v is
+// one: printable ASCII without spaces or brackets inside, one @.
+func messageID(v string) (string, bool) {
+	inner, ok := strings.CutPrefix(v, "<")
+	if inner, ok = strings.CutSuffix(inner, ">"); !ok {
+		return "", false
+	}
+	left, right, ok := strings.Cut(inner, "@")
+	if !ok || left == "" || right == "" || len(inner) > 250 || strings.ContainsAny(inner, "<>") || strings.Contains(right, "@") {
+		return "", false
+	}
+	for _, c := range []byte(inner) {
+		if c < 33 || c > 126 {
+			return "", false
+		}
+	}
+	return inner, true
 }
 
 // newMessageID is 128 random bits: unique without naming the host.

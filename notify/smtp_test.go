@@ -351,3 +351,27 @@ func FuzzNewSMTP(f *testing.F) {
 		}
 	})
 }
+
+// TestSMTPSendKeepsAGivenMessageID: a notice resent after a crash carries
+// the id of the first send, so mail systems fold the two; a malformed id is
+// refused, not sent.
+func TestSMTPSendKeepsAGivenMessageID(t *testing.T) {
+	srv := notifytest.NewServer(t)
+	s := newSMTP(t, srv)
+	msg := notify.Message{To: "a@example.org", Subject: "s", Text: "t", Headers: map[string]string{"Message-ID": "<inc_1.sub_1@privet.invalid>"}}
+	if err := s.Send(t.Context(), msg); err != nil {
+		t.Fatal(err)
+	}
+	if id := srv.Messages()[0].Header.Get("Message-Id"); id != "<inc_1.sub_1@privet.invalid>" {
+		t.Errorf("Message-ID = %q, want the one given", id)
+	}
+	for _, bad := range []string{"inc_1@privet.invalid", "<inc_1>", "<a b@c>", "<a@b@c>", "<@c>", "<a@>", "<<a@b>>"} {
+		msg.Headers["Message-ID"] = bad
+		if err := s.Send(t.Context(), msg); privet.ErrorCode(err) != privet.EINVALID {
+			t.Errorf("Message-ID %q: %v, want invalid", bad, err)
+		}
+	}
+	if len(srv.Messages()) != 1 {
+		t.Errorf("%d messages sent, want only the good one", len(srv.Messages()))
+	}
+}

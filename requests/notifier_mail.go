@@ -86,6 +86,12 @@ func (m *MailNotifier) Notify(ctx context.Context, n Notice) error {
 			return privet.Errorf(privet.EUNAVAILABLE, "no email sender is configured")
 		}
 		msg.To = to
+		if n.Template != TemplateVerify {
+			// One id for every retry of this notice: mail systems fold the
+			// repeat a crash after the server's acceptance can cause. Not
+			// for codes: each new code is a message of its own.
+			msg.Headers = map[string]string{"Message-ID": "<" + n.RequestID + "." + n.Template + "@privet.invalid>"}
+		}
 		return sendError(m.Mail.Send(ctx, msg), "the mail server", n.Template)
 	case privet.IdentityPhone:
 		if m.SMS == nil {

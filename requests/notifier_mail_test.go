@@ -139,6 +139,12 @@ func TestMailNotifier(t *testing.T) {
 					t.Fatalf("sent %+v, want one email to the contact", box.mail)
 				}
 				got = box.mail[0].Subject + "\n" + box.mail[0].Text
+				id := box.mail[0].Headers["Message-ID"]
+				if tt.notice.Template == requests.TemplateVerify && id != "" {
+					t.Errorf("a code's email has the fixed Message-ID %q: a new code would be folded into the old", id)
+				} else if tt.notice.Template != requests.TemplateVerify && id != "<req_1."+tt.notice.Template+"@privet.invalid>" {
+					t.Errorf("Message-ID = %q, want one per request and template", id)
+				}
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {

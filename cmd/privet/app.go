@@ -269,6 +269,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Policies.Notices.Sender = m.Mail
 	m.Incidents.Sender = m.Mail
 	m.Notices.Mail, m.Notices.SMS = m.Mail, m.SMS
+	if m.Notices.PublicURL == "" {
+		m.Logger.Warn("no public URL (--public-url): request notices carry no links, and completed access requests wait to be told until one is set")
+	}
 	if err := m.Consent.Start(ctx); err != nil {
 		return err
 	}
