@@ -14,8 +14,8 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/api"
-	"github.com/privet-dev/privet/export"
 	"github.com/privet-dev/privet/audit"
+	"github.com/privet-dev/privet/export"
 	"github.com/privet-dev/privet/privettest"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
