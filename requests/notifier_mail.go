@@ -58,8 +58,11 @@ var _ Notifier = (*MailNotifier)(nil)
 // noticeActor is the actor of the address reads notices need.
 var noticeActor = privet.Actor{Type: privet.ActorSystem, ID: "requests.notify"}
 
-// Notify renders and sends one notice. EINVALID for a notice the templates
-// cannot render or a request with no address; EUNAVAILABLE when the
+// Notify renders and sends one notice. An app-filed request's notice about
+// a subject since erased is dropped: nobody is left to tell. EINVALID for a
+// notice the templates cannot render or a subject with no email address,
+// EFORBIDDEN for a subject restricted against the notice purpose (retrying
+// helps with none of these); EUNAVAILABLE when the
 // channel it needs is not configured or the server refused the message.
 // Errors name what failed, never the address or the variables.
 func (m *MailNotifier) Notify(ctx context.Context, n Notice) error {
@@ -76,7 +79,10 @@ func (m *MailNotifier) Notify(ctx context.Context, n Notice) error {
 	}
 	typ, to := n.ContactType, n.Contact
 	if to == "" {
-		if typ, to, err = m.subjectEmail(ctx, n); err != nil {
+		typ, to, err = m.subjectEmail(ctx, n)
+		if errors.Is(err, privet.ErrNotFound) {
+			return nil // the subject is erased: there is nobody left to tell
+		} else if err != nil {
 			return err
 		}
 	}

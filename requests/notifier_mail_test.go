@@ -3,6 +3,7 @@ package requests_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/notify"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/vault"
 )
 
 // outbox records what the notifier sends.
@@ -152,5 +154,45 @@ func TestMailNotifier(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMailNotifierAppFiled: a request filed by the app has no contact; the
+// notice goes to the subject's email read from the vault for a notice, and
+// once the subject is erased there is nobody to tell.
+func TestMailNotifierAppFiled(t *testing.T) {
+	e := newEnv(t, "cipo-cloud")
+	ctx := context.Background()
+	templates, err := notify.LoadTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := e.subject(t, "DE", "app.user@example.com")
+	box := &outbox{}
+	n := &requests.MailNotifier{Templates: templates, Mail: box, Vault: e.vault, Policies: vault.StaticPolicy{Compiled: e.pol},
+		PublicURL: "https://privacy.example.com", Clock: e.clock}
+	notice := requests.Notice{TenantID: e.tenant, RequestID: "req_app", SubjectID: sub, Template: requests.TemplateReceived,
+		Vars: map[string]string{"type": "access", "received_at": start.Format(time.RFC3339)}}
+	if err := n.Notify(ctx, notice); err != nil {
+		t.Fatal(err)
+	}
+	if len(box.mail) != 1 || box.mail[0].To != "app.user@example.com" {
+		t.Fatalf("sent %+v, want one email to the subject's address", box.mail)
+	}
+	var evs []*privet.AuditEvent
+	if err := e.store.View(ctx, func(tx privet.Tx) (err error) {
+		evs, err = tx.AuditEvents(ctx, e.tenant, privet.AuditQuery{SubjectID: sub, Action: "subject.read"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 || !slices.Contains(vault.NoticePurposes, evs[0].Purpose) {
+		t.Fatalf("the address read is not audited under a notice purpose: %+v", evs)
+	}
+	if err := e.vault.Erase(ctx, e.actor, e.tenant, sub); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Notify(ctx, notice); err != nil || len(box.mail) != 1 {
+		t.Fatalf("after the erasure: %v, %d emails, want the notice dropped", err, len(box.mail))
 	}
 }

@@ -64,7 +64,14 @@ func (m *Main) newJobs() error {
 		return m.Requests.Execute(ctx, j.TenantID, j.RequestID)
 	})
 	jobs.Handle(m.Jobs, func(ctx context.Context, j requests.NotifyJob) error {
-		return m.Requests.SendNotice(ctx, j)
+		err := m.Requests.SendNotice(ctx, j)
+		switch privet.ErrorCode(err) {
+		case privet.EINVALID, privet.EFORBIDDEN:
+			// No address to write to, or none the policy lets us read:
+			// retrying cannot help.
+			return jobs.Cancel(err)
+		}
+		return err
 	})
 	jobs.Handle(m.Jobs, func(ctx context.Context, _ packagesExpireJob) error {
 		_, err := m.Packages.DeleteExpired(ctx, m.Packages.Clock.Now())
