@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -240,4 +241,19 @@ func FuzzDownload(f *testing.F) {
 			t.Fatalf("Download(%q) = %v, want ErrNoDownload", tok, err)
 		}
 	})
+}
+
+// BenchmarkBuild builds the package of a subject with a few fields and one
+// consent, for a new request each time: reads, receipt signing, the ZIP,
+// encryption and storage, on SQLite.
+func BenchmarkBuild(b *testing.B) {
+	w := newBuilderWorld(b, "sqlite", "7d")
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		i++
+		if _, _, err := w.builder.Build(ctx, w.tenant, w.subject, "req_"+strconv.Itoa(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
