@@ -29,6 +29,8 @@ type Tx interface {
 	ComplaintStore
 	RegisterStore
 	PolicyStore
+	HoldStore
+	RetentionStore
 	JobEnqueuer
 }
 

@@ -32,10 +32,26 @@ func (s *Server) routes() {
 	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}", "get-subject", "Read a subject for a purpose", privet.ScopeVaultRead}, s.subjectGet)
 	register(s, endpoint{http.MethodPatch, "/v1/subjects/{id}", "update-subject", "Change a subject's data", privet.ScopeVaultWrite}, s.subjectUpdate)
 	register(s, endpoint{http.MethodDelete, "/v1/subjects/{id}", "erase-subject", "Erase a subject: destroy its key and data", privet.ScopeVaultWrite}, s.subjectErase)
-	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/close", "close-subject", "Close the subject's account; retention decides when data goes", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(v.Close))
+	closeSubject, reopenSubject, touchSubject := v.Close, v.Reactivate, v.Touch
+	if r := s.cfg.Retention; r != nil {
+		// With retention, closing schedules the policy's rules and activity
+		// restarts those of last activity.
+		closeSubject, reopenSubject, touchSubject = r.Close, r.Reopen, r.Touch
+	}
+	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/close", "close-subject", "Close the subject's account; retention decides when data goes", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(closeSubject))
 	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/restrict", "restrict-subject", "Restrict processing of a subject", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(v.Restrict))
-	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/reactivate", "reactivate-subject", "Lift a restriction or reopen an account", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(v.Reactivate))
-	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/touch", "touch-subject", "Record activity of a subject", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(v.Touch))
+	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/reactivate", "reactivate-subject", "Lift a restriction or reopen an account", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(reopenSubject))
+	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/touch", "touch-subject", "Record activity of a subject", privet.ScopeVaultWrite}, http.StatusNoContent, s.subjectLifecycle(touchSubject))
+
+	if s.cfg.Retention != nil {
+		register(s, endpoint{http.MethodPost, "/v1/holds", "create-hold", "Place a legal hold on a subject or a data category", privet.ScopeAdmin}, s.holdCreate)
+		register(s, endpoint{http.MethodGet, "/v1/holds", "list-holds", "List legal holds", privet.ScopeAdmin}, s.holdList)
+		register(s, endpoint{http.MethodGet, "/v1/holds/{id}", "get-hold", "Read a legal hold", privet.ScopeAdmin}, s.holdGet)
+		registerStatus(s, endpoint{http.MethodPost, "/v1/holds/{id}/release", "release-hold", "Release a legal hold", privet.ScopeAdmin}, http.StatusOK, s.holdRelease)
+		register(s, endpoint{http.MethodGet, "/v1/retention/plan", "retention-plan", "What retention will do to which subject, and when; changes nothing", privet.ScopeAdmin}, s.retentionPlan)
+		registerStatus(s, endpoint{http.MethodPost, "/v1/retention/relationship-ended", "relationship-ended", "The relationship with these subjects ended: start the policy's rules", privet.ScopeVaultWrite}, http.StatusNoContent, s.relationshipEnded)
+		registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/age", "age-learned", "Record a subject's age; a child without guardian consent is acted on at once", privet.ScopeVaultWrite}, http.StatusOK, s.ageLearned)
+	}
 
 	register(s, endpoint{http.MethodPost, "/v1/consents", "record-consent", "Record a consent choice in the append-only ledger", privet.ScopeConsentWrite}, s.consentRecord)
 	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}/consents", "list-subject-consents", "A subject's consent history", privet.ScopeConsentRead}, s.consentList)

@@ -26,6 +26,7 @@ import (
 	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/transfer"
 	"github.com/privet-dev/privet/vault"
@@ -59,6 +60,9 @@ type Config struct {
 	// Disclosures keeps disclosures to authorities and ended processor
 	// entrustments; its routes answer 503 while nil.
 	Disclosures *disclosure.Service
+	// Retention keeps legal holds, lifecycle events and the retention plan;
+	// without it those routes are absent and subjects close in the vault.
+	Retention *retention.Service
 	// Policy is the compiled privacy policy; routes that consult it use it.
 	// It may be nil while no policy is loaded.
 	Policy *policy.Compiled

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
 )
@@ -36,6 +38,13 @@ func objectFixtures() map[string]fixture {
 			t.Fatal(err)
 		}
 		return v.ID
+	}
+	hold := func(t *testing.T, e *env) string {
+		h, err := e.services.Retention.PlaceHold(context.Background(), tenancy.Operator(), e.tenantA, retention.HoldInput{SubjectID: subject(t, e), Reason: "walk"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.ID
 	}
 	incidentOf := func(t *testing.T, e *env) string {
 		inc, err := e.services.Incidents.Create(context.Background(), tenancy.Operator(), e.tenantA, incident.NewIncident{
@@ -93,6 +102,9 @@ func objectFixtures() map[string]fixture {
 		},
 		"POST /v1/complaints/{id}/answer":   complaintFixture,
 		"POST /v1/complaints/{id}/escalate": complaintFixture,
+		"POST /v1/subjects/{id}/age":        subject,
+		"GET /v1/holds/{id}":                hold,
+		"POST /v1/holds/{id}/release":       hold,
 		"GET /v1/consents/{id}/receipt": func(t *testing.T, e *env) string {
 			body := `{"subject_id":"` + subject(t, e) + `","purpose":"marketing.communications.email","state":"given","source":"api"}`
 			w := e.do(t, http.MethodPost, "/v1/consents", e.adminA, body)
@@ -138,6 +150,11 @@ var walkQuery = map[string]string{
 	"GET /v1/subjects/{id}": "?purpose=essential.service",
 }
 
+// walkBody holds the body a route needs to get past input validation.
+var walkBody = map[string]string{
+	"POST /v1/subjects/{id}/age": `{"age":30}`,
+}
+
 // TestWalk checks every operation of the OpenAPI document, so routes added
 // later are covered without a new test: no key is a 401, a key without the
 // operation's scope a 403, and another tenant's object a 404.
@@ -162,7 +179,7 @@ func TestWalk(t *testing.T) {
 				concrete := pathParam.ReplaceAllString(path, "x_unknown")
 				body := ""
 				if op.RequestBody != nil {
-					body = "{}"
+					body = cmp.Or(walkBody[route], "{}")
 				}
 				if w := e.do(t, method, concrete, "", body); w.Code != http.StatusUnauthorized {
 					t.Errorf("no key: %d, want 401: %s", w.Code, w.Body)

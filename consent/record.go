@@ -95,6 +95,11 @@ func (s *Service) Record(ctx context.Context, actor privet.Actor, tenantID strin
 		if err := tx.AppendConsent(ctx, ev); err != nil {
 			return err
 		}
+		if job := withdrawalFollowUp(pol, ev); job != nil {
+			if err := tx.Enqueue(ctx, job); err != nil {
+				return err
+			}
+		}
 		a := actor.Event(tenantID, "consent.record", now)
 		a.SubjectID, a.Purpose, a.Reason = in.SubjectID, in.Purpose, string(in.State)
 		return tx.AppendAudit(ctx, a)

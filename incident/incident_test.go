@@ -470,3 +470,31 @@ func TestAuditHasNoPersonalData(t *testing.T) {
 		t.Fatalf("job arguments: %s", b)
 	}
 }
+
+// The notice in the translated templates: text and HTML, with what happened,
+// its impact, what was done, the advice and the password reset.
+func TestTemplateNotice(t *testing.T) {
+	e := newEnv(t)
+	tpl, err := notify.LoadTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.inc.Renderer = incident.TemplateRenderer{Templates: tpl}
+	e.person("DE", "a@example.com")
+	inc := e.create(breach())
+	if _, err := e.inc.NotifyPeople(e.ctx, tenancy.Operator(), e.tenant, inc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := e.inc.Deliver(e.ctx, incident.NoticeJob{TenantID: e.tenant, IncidentID: inc.ID}); err != nil || d.Sent != 1 {
+		t.Fatalf("deliver: %+v, %v", d, err)
+	}
+	m := e.mail.sent[0]
+	for _, want := range []string{inc.Description, inc.Impact, inc.Measures, inc.Advice, "new password"} {
+		if !strings.Contains(m.Text, want) || !strings.Contains(m.HTML, want) {
+			t.Errorf("notice lacks %q:\n%s", want, m.Text)
+		}
+	}
+	if m.Subject == "" || m.To != "a@example.com" {
+		t.Errorf("subject %q to %q", m.Subject, m.To)
+	}
+}

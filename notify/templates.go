@@ -70,6 +70,10 @@ type Data struct {
 	IncidentImpact  string
 	IncidentActions string
 	IncidentAdvice  string
+	// PasswordReset tells the person they must choose a new password.
+	PasswordReset bool
+	// ConsentAsked tells the person a policy change asks their consent again.
+	ConsentAsked bool
 }
 
 // Templates are the parsed message templates and their catalog. Safe for

@@ -45,6 +45,8 @@ func sample() notify.Data {
 		IncidentImpact:  "Your name and email address were exposed; passwords were not.",
 		IncidentActions: "We closed the access, signed everyone out and informed the regulator.",
 		IncidentAdvice:  "Be wary of emails asking for your password; we never ask for it.",
+		PasswordReset:   true,
+		ConsentAsked:    true,
 	}
 }
 

@@ -450,6 +450,7 @@ func (v *validator) retention() {
 		if hasRuleCeiling && hasCeiling && deadline.Longer(from, ruleCeiling, ceiling, nil) {
 			v.add(path+".ceiling", "%s is longer than retention.ceiling %s", ruleCeiling, ceiling)
 		}
+		v.firable(i)
 	}
 	v.unique("retention.rules", keys)
 	v.contradictions(periods)
@@ -458,29 +459,6 @@ func (v *validator) retention() {
 	}
 	if ret.K != 0 && ret.K < 2 {
 		v.add("retention.k", "a group of %d identifies its members: use 2 or more (default 5)", ret.K)
-	}
-}
-
-// contradictions reports two rules that start from the same trigger for the
-// same category yet disagree on what happens or when: the engine could not
-// tell which promise to keep.
-func (v *validator) contradictions(periods []deadline.Period) {
-	rules := v.p.Retention.Rules
-	for j := range rules {
-		for i := range j {
-			a, b := rules[i], rules[j]
-			if a.Trigger == "" || a.Trigger != b.Trigger || (a.Action == b.Action && periods[i] == periods[j]) {
-				continue
-			}
-			for _, cat := range b.Categories {
-				if slices.Contains(a.Categories, cat) {
-					v.add(fmt.Sprintf("retention.rules[%d]", j),
-						"contradicts retention.rules[%d]: both cover %q after %s but say %s %s and %s %s",
-						i, cat, a.Trigger, a.Action, periods[i], b.Action, periods[j])
-					break
-				}
-			}
-		}
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/transfer"
@@ -38,8 +39,9 @@ type Services struct {
 	Vault    *vault.Service
 	Audit    *audit.Service
 	Consent  *consent.Service
-	// Requests runs data-subject requests; it has no notifier, package
-	// builder or holds: tests that run its jobs set their own.
+	// Requests runs data-subject requests, honouring the store's legal
+	// holds; it has no notifier or package builder: tests that run its jobs
+	// set their own.
 	Requests *requests.Service
 	// Incidents has no email sender: tests that send notices set one.
 	Incidents *incident.Service
@@ -49,6 +51,8 @@ type Services struct {
 	// Disclosures keeps disclosures to authorities and ended entrustments;
 	// it has no email sender: tests that need one set it.
 	Disclosures *disclosure.Service
+	// Retention keeps holds, lifecycle events and sweeps over the same store.
+	Retention *retention.Service
 }
 
 // New opens a fresh SQLite store and key store, a new master key, and the
@@ -56,7 +60,14 @@ type Services struct {
 // the test ends.
 func New(t testing.TB, example string) *Services {
 	t.Helper()
-	store, keys := storetest.Open(t, "sqlite")
+	return NewOn(t, "sqlite", example)
+}
+
+// NewOn is New on the named engine (storetest.Engines): "sqlite" or
+// "postgres", which skips the test when PostgreSQL is not configured.
+func NewOn(t testing.TB, engine, example string) *Services {
+	t.Helper()
+	store, keys := storetest.Open(t, engine)
 	path := filepath.Join(t.TempDir(), "master.json")
 	if err := crypto.CreateMasterFile(path); err != nil {
 		t.Fatal(err)
@@ -86,9 +97,10 @@ func New(t testing.TB, example string) *Services {
 		Consent:   cs,
 		Incidents: &incident.Service{Store: store, Vault: vaultSvc, Policies: versions, Clock: clock},
 		Requests: &requests.Service{Store: store, Keys: keys, Master: master, Vault: vaultSvc, Consent: cs,
-			Policies: versions, Clock: clock},
+			Policies: versions, Clock: clock, Holds: requests.LegalHolds{Store: store, Clock: clock}},
 		Transfers:  &transfer.Service{Store: store, Policies: versions, Consent: cs, Clock: clock},
 		Complaints: &complaint.Service{Store: store, Policies: versions, Clock: clock},
+		Retention:  &retention.Service{Store: store, Keys: keys, Vault: vaultSvc, Policies: versions, Clock: clock},
 	}
 	versions.Renewer = cs
 	versions.Notices = &policies.Notices{Subjects: vaultSvc}

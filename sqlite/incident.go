@@ -15,6 +15,9 @@ const incidentColumns = `id, tenant_id, title, description, categories, discover
 	impact, measures, advice, password_reset, regulator_notified_at, people_notified_at, public_notice_at,
 	jurisdictions, created_at, updated_at`
 
+// jsonList encodes a list as a JSON array (never null): list columns store
+// it, and batch statements read id lists through json_each, one statement
+// per batch whatever its size.
 func jsonList(s []string) string {
 	if s == nil {
 		s = []string{}

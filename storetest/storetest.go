@@ -59,6 +59,10 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("Enqueue", func(t *testing.T) { testEnqueue(t, open) })
 	t.Run("DataKeys", func(t *testing.T) { testDataKeys(t, open) })
 	t.Run("DataKeyRotation", func(t *testing.T) { testDataKeyRotation(t, open) })
+	t.Run("Holds", func(t *testing.T) { testHolds(t, open) })
+	t.Run("RetentionSchedule", func(t *testing.T) { testRetentionSchedule(t, open) })
+	t.Run("RetentionBatches", func(t *testing.T) { testRetentionBatches(t, open) })
+	t.Run("DataKeyBatches", func(t *testing.T) { testDataKeyBatches(t, open) })
 }
 
 // now is a time with whole microseconds: the precision every engine keeps.

@@ -10,7 +10,9 @@ import (
 // Erase erases a subject: its identities, fields and blind indexes are
 // deleted and its data key destroyed, so every copy of its data, backups
 // included, can no longer be decrypted. The subject remains only as a
-// pseudonymous id with the fact and time of erasure. Erasing twice is not an
+// pseudonymous id with the fact and time of erasure. A subject under an
+// active legal hold (on it, or on a category of its data) is not erased:
+// ECONFLICT names the hold. Erasing twice is not an
 // error: the second call finishes whatever the first left undone.
 func (s *Service) Erase(ctx context.Context, actor privet.Actor, tenantID, id string) error {
 	now := s.now().Now()
@@ -23,6 +25,9 @@ func (s *Service) Erase(ctx context.Context, actor privet.Actor, tenantID, id st
 		}
 		ev.Categories = subjectCategories(sub)
 		if sub.Status != privet.StatusErased {
+			if err := checkHolds(ctx, tx, sub, now); err != nil {
+				return err
+			}
 			if err := tx.EraseSubject(ctx, tenantID, id, now); err != nil {
 				return err
 			}

@@ -24,7 +24,7 @@ import (
 )
 
 // accessWorld is a privet served over HTTP with its job runner working,
-// sending email to a loopback SMTP server, its packages on a manual clock.
+// sending email to a loopback SMTP server, every service on one manual clock.
 type accessWorld struct {
 	m      *Main
 	base   string
@@ -73,11 +73,11 @@ func newAccessWorld(t *testing.T) *accessWorld {
 	cfg.DataDir, cfg.Listen, cfg.PublicURL = dir, addr, "http://"+addr
 	cfg.SMTPURL, cfg.MailFrom = w.mail.URL(), "privacy@example.com"
 	w.m = NewMain(cfg, slog.New(slog.NewJSONHandler(&w.logs, nil)))
+	w.clock = privet.NewManualClock(privet.SystemClock{}.Now())
+	w.m.Clock = w.clock
 	if err := w.m.Open(context.Background(), false); err != nil {
 		t.Fatal(err)
 	}
-	w.clock = privet.NewManualClock(privet.SystemClock{}.Now())
-	w.m.Packages.Clock = w.clock
 	if w.m.Policy, err = loadPolicy("", true); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +28,7 @@ import (
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/postgres"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/sqlite"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/transfer"
@@ -40,6 +42,9 @@ type Main struct {
 	Logger *slog.Logger
 	// Policy is the compiled policy to serve, if any.
 	Policy *policy.Compiled
+	// Clock tells every service the time; nil is the system clock. Tests
+	// travel in time through it instead of sleeping.
+	Clock privet.Clock
 	// Ready is closed once the server listens; Addr is then its address.
 	Ready chan struct{}
 	Addr  string
@@ -52,8 +57,8 @@ type Main struct {
 	Audit   *audit.Service
 	Consent *consent.Service
 	// Requests runs data-subject requests: its notices go through Notices,
-	// its access packages are built into Packages. Holds is left for
-	// retention to fill in.
+	// its access packages are built into Packages, and erasures keep what
+	// legal holds keep.
 	Requests *requests.Service
 	// Packages keeps access packages and signs their download links.
 	Packages *export.Packages
@@ -76,8 +81,10 @@ type Main struct {
 	// Policies serves each tenant's published policy versions, falling back
 	// to Policy, and publishes new ones.
 	Policies *policies.Service
+	// Retention keeps holds, lifecycle events and retention sweeps.
+	Retention *retention.Service
 	// Jobs runs background work: checkpoints, key re-wrapping, policy
-	// change notices and activation.
+	// change notices and activation, retention sweeps.
 	Jobs *jobs.Runner
 
 	// schemas are the stores' migrators, data store first.
@@ -134,7 +141,8 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	if err != nil {
 		return err
 	}
-	clock := privet.SystemClock{}
+	clock := cmp.Or[privet.Clock](m.Clock, privet.SystemClock{})
+	m.Clock = clock
 	m.Tenancy = &tenancy.Service{Store: m.Store, Master: m.Master, Clock: clock}
 	m.Policies = &policies.Service{Store: m.Store, Fallback: m.Policy, Clock: clock, Logger: m.Logger}
 	m.Vault = &vault.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Policies: m.Policies, Clock: clock, Logger: m.Logger}
@@ -143,7 +151,7 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Policies, Clock: clock, Logger: m.Logger}
 	m.Policies.Renewer = m.Consent
 	m.Policies.Notices = &policies.Notices{Sender: m.Mail, Subjects: m.Vault}
-	m.Incidents = &incident.Service{Store: m.Store, Vault: m.Vault, Policies: m.Policies, Clock: clock, Sender: m.Mail}
+	m.Incidents = &incident.Service{Store: m.Store, Vault: m.Vault, Policies: m.Policies, Clock: clock}
 	// Decisions keep subjects' status in memory: a vault change must reach them.
 	m.Vault.Changed = m.Consent.Forget
 	m.Packages = &export.Packages{Store: m.Store, Master: m.Master, Clock: clock}
@@ -152,12 +160,16 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Requests = &requests.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Vault: m.Vault, Consent: m.Consent,
 		Policies: m.Policies, Clock: clock, Logger: m.Logger, Notifier: m.Notices,
 		Packages: &export.Builder{Packages: m.Packages, Vault: m.Vault, Consent: m.Consent, Policies: m.Policies}}
+	// An erasure keeps what the legal holds placed through retention keep.
+	m.Requests.Holds = requests.LegalHolds{Store: m.Store, Clock: clock}
 	m.Transfers = &transfer.Service{Store: m.Store, Policies: m.Policies, Consent: m.Consent, Clock: clock}
 	m.Complaints = &complaint.Service{Store: m.Store, Policies: m.Policies, Clock: clock}
 	// No email sender is wired yet: notices wait in their jobs, retried,
 	// until one is (see docs/transfers.md).
 	m.Disclosures = &disclosure.Service{Store: m.Store, Policies: m.Policies, Clock: clock,
 		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: m.Vault}}
+	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Policies, Clock: clock}
+	m.Retention.Changed = m.Consent.Forget
 	return m.newJobs()
 }
 
@@ -293,12 +305,14 @@ func (m *Main) Run(ctx context.Context) error {
 		Requests:     m.Requests,
 		Packages:     m.Packages,
 		Incidents:    m.Incidents,
+		Retention:    m.Retention,
 		Audit:        m.Audit,
 		Transfers:    m.Transfers,
 		Complaints:   m.Complaints,
 		Disclosures:  m.Disclosures,
 		Policy:       m.Policy,
 		Policies:     m.Policies,
+		Clock:        m.Clock,
 		Logger:       m.Logger,
 		ReadyCheck:   m.checkSchema,
 		MaxBodyBytes: m.Config.MaxBodyBytes,

@@ -161,8 +161,21 @@ func (a *app) subjectsCommand() *cobra.Command {
 			},
 		}
 	}
-	closeCmd := lifecycle("close", "Close the subject's account; retention decides when its data goes", "closed",
-		func(v *vault.Service) func(context.Context, privet.Actor, string, string) error { return v.Close })
+	// Closing goes through retention, which schedules the policy's rules.
+	closeCmd := &cobra.Command{
+		Use:   "close ID",
+		Short: "Close the subject's account; retention decides when its data goes",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withRetention(cmd, func(ctx context.Context, m *Main) error {
+				if err := m.Retention.Close(ctx, op, tenantID, args[0]); err != nil {
+					return err
+				}
+				_, err := fmt.Fprintf(a.out, "subject %s closed\n", args[0])
+				return err
+			})
+		},
+	}
 	restrict := lifecycle("restrict", "Restrict processing of a subject", "restricted",
 		func(v *vault.Service) func(context.Context, privet.Actor, string, string) error { return v.Restrict })
 	reactivate := lifecycle("reactivate", "Lift a restriction or reopen an account", "reactivated",

@@ -5,11 +5,13 @@ import (
 	"time"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/jobs"
 	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/retention"
 )
 
 // checkpointJob signs every tenant's audit chain head. It runs hourly, so
@@ -108,6 +110,44 @@ func (m *Main) newJobs() error {
 		_, err := m.Policies.Activate(ctx)
 		return err
 	})
+	// A withdrawal a retention rule waits for schedules that rule's deletion.
+	jobs.Handle(m.Jobs, func(ctx context.Context, j consent.WithdrawnJob) error {
+		if err := m.usePolicy(); err != nil {
+			return err
+		}
+		err := m.Retention.ConsentWithdrawn(ctx, withdrawnActor, j.TenantID, j.SubjectID, j.Purpose)
+		if privet.ErrorCode(err) == privet.ENOTFOUND {
+			return jobs.Cancel(err) // erased meanwhile: nothing left to schedule
+		}
+		return err
+	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, _ retention.SweepJob) error {
+		if err := m.usePolicy(); err != nil {
+			return err
+		}
+		rep, err := m.Retention.Sweep(ctx, m.Retention.Clock.Now())
+		if rep != nil {
+			m.Logger.Info("retention sweep", "due", rep.Due, "done", rep.Done, "erased", rep.Erased, "held", len(rep.Held))
+		}
+		return err
+	})
+	return nil
+}
+
+// withdrawnActor schedules retention after a consent withdrawal.
+var withdrawnActor = privet.Actor{Type: privet.ActorSystem, ID: consent.WithdrawnJob{}.Kind()}
+
+// usePolicy gives the services the policy of the configuration when none is
+// set yet: a one-shot command (jobs run) has not loaded it.
+func (m *Main) usePolicy() error {
+	if m.Policy == nil {
+		pol, err := loadPolicy(m.Config.PolicyFile, m.Config.Demo)
+		if err != nil {
+			return err
+		}
+		m.Policy = pol
+	}
+	m.setPolicy(m.Policy)
 	return nil
 }
 
@@ -120,4 +160,5 @@ var periodicJobs = []jobs.Periodic{
 	// A version takes effect at midnight; a minute later its consent
 	// renewal has run.
 	{Job: policies.ActivateJob{}, Every: time.Minute, RunOnStart: true},
+	{Job: retention.SweepJob{}, Every: time.Hour},
 }

@@ -38,11 +38,19 @@ type app struct {
 	cfg    config.Config
 	out    io.Writer
 	errOut io.Writer
+	// clock is the time of every privet the command opens; nil is the
+	// system clock (tests set one to travel in time).
+	clock privet.Clock
 }
 
 // Execute runs the command line and returns the process exit code.
 func Execute(ctx context.Context, args []string, stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) int {
-	a := &app{cfg: config.Default(), out: stdout, errOut: stderr}
+	return execute(ctx, &app{cfg: config.Default(), out: stdout, errOut: stderr}, args, lookupEnv)
+}
+
+// execute runs the command line as a; tests give a its clock.
+func execute(ctx context.Context, a *app, args []string, lookupEnv func(string) (string, bool)) int {
+	stdout, stderr := a.out, a.errOut
 	root := a.rootCommand(lookupEnv)
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -121,6 +129,9 @@ func (a *app) rootCommand(lookupEnv func(string) (string, bool)) *cobra.Command 
 		a.complaintsCommand(),
 		a.disclosuresCommand(),
 		a.processorsCommand(),
+		a.retentionCommand(),
+		a.holdsCommand(),
+		a.windDownCommand(),
 	)
 	return root
 }
@@ -140,6 +151,7 @@ func (a *app) open(cmd *cobra.Command, createMaster bool) (*Main, error) {
 		return nil, err
 	}
 	m := NewMain(cfg, newLogger(cfg, a.errOut))
+	m.Clock = a.clock
 	if err := m.Open(cmd.Context(), createMaster); err != nil {
 		m.Close()
 		return nil, err

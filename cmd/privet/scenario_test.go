@@ -1,0 +1,308 @@
+package main
+
+// The scenario harness: each of the five example services runs on a real
+// privet (SQLite in a temporary data directory, or PostgreSQL when
+// PRIVET_TEST_POSTGRES_URL is set and a scenario asks for it), served over
+// HTTP on loopback, with a real SMTP server on loopback receiving its email,
+// the command line run against the same data directory, and one injected
+// clock for all of them, so deadlines and retention are tested by moving
+// the clock, never by sleeping.
+//
+// Each promise of a service's privacy policy (PROMISES.md) is one subtest
+// named by its id, run through promise(); TestMain prints which hold.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/config"
+	"github.com/privet-dev/privet/notify"
+	"github.com/privet-dev/privet/notify/notifytest"
+)
+
+// scenarioStart is when every scenario's clock starts.
+var scenarioStart = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// scenario is one service running on privet.
+type scenario struct {
+	t       *testing.T
+	service string // the example's directory name, e.g. "cipo-cloud"
+	dir     string
+	policy  string // path of the example policy
+	clock   *privet.ManualClock
+	mail    *notifytest.Server
+	main    *Main
+	base    string // http://127.0.0.1:port
+	tenant  string
+	admin   string // an admin API key of the tenant
+}
+
+// newScenario serves the example policy of service on a fresh privet.
+func newScenario(t *testing.T, service string) *scenario {
+	t.Helper()
+	s := &scenario{t: t, service: service, dir: t.TempDir(), clock: privet.NewManualClock(scenarioStart),
+		policy: filepath.Join("..", "..", "examples", service, "policy.yaml")}
+	s.mail = notifytest.NewServer(t)
+	code, out, errOut := s.cli("init", "--tenant-name", service)
+	if code != 0 {
+		t.Fatalf("init: %d %s", code, errOut)
+	}
+	s.tenant = regexp.MustCompile(`tenant (ten_\w+)`).FindStringSubmatch(out)[1]
+	s.admin = secretLine.FindStringSubmatch(out)[1]
+
+	cfg := s.config()
+	cfg.Listen = "127.0.0.1:0"
+	m := NewMain(cfg, nil)
+	m.Clock = s.clock
+	pol, err := loadPolicy(s.policy, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Policy = pol
+	if m.Mail, err = notify.NewSMTP(s.mail.URL(), cfg.MailFrom); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		m.Close()
+	})
+	select {
+	case <-m.Ready:
+	case err := <-done:
+		done <- nil
+		t.Fatalf("Run ended early: %v", err)
+	}
+	s.main, s.base = m, "http://"+m.Addr
+	return s
+}
+
+// config is the configuration the server and the command line share.
+func (s *scenario) config() config.Config {
+	cfg := config.Default()
+	cfg.DataDir, cfg.PolicyFile = s.dir, s.policy
+	cfg.SMTPURL, cfg.MailFrom = s.mail.URL(), "privacy@"+s.service+".example"
+	cfg.PublicURL = "https://privacy." + s.service + ".example"
+	return cfg
+}
+
+// cli runs a privet command against the scenario's data directory, policy
+// and clock. Flags the command does not know are not added: the caller
+// passes --tenant and the like itself.
+func (s *scenario) cli(args ...string) (code int, stdout, stderr string) {
+	s.t.Helper()
+	var out, errOut bytes.Buffer
+	a := &app{cfg: config.Default(), out: &out, errOut: &errOut, clock: s.clock}
+	env := map[string]string{
+		"PRIVET_DATA_DIR": s.dir, "PRIVET_POLICY": s.policy,
+		"PRIVET_SMTP_URL": s.mail.URL(), "PRIVET_MAIL_FROM": "privacy@" + s.service + ".example",
+	}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	code = execute(context.Background(), a, args, lookup)
+	return code, out.String(), errOut.String()
+}
+
+// advance moves the clock of the server, its jobs and the command line.
+func (s *scenario) advance(d time.Duration) { s.clock.Advance(d) }
+
+// advanceDays moves the clock by n days.
+func (s *scenario) advanceDays(n int) { s.advance(time.Duration(n) * 24 * time.Hour) }
+
+// call sends an API request with the admin key; body is JSON-encoded unless
+// it is a string. It returns the status and the decoded JSON answer (nil
+// when the answer is not a JSON object).
+func (s *scenario) call(method, path string, body any) (int, map[string]any) {
+	s.t.Helper()
+	return s.request(method, path, body, map[string]string{"Authorization": "Bearer " + s.admin})
+}
+
+// public sends a request without a key, as a person's browser or an email
+// client does, with extra headers if given.
+func (s *scenario) public(method, path string, body any, headers map[string]string) (int, map[string]any) {
+	s.t.Helper()
+	return s.request(method, path, body, headers)
+}
+
+func (s *scenario) request(method, path string, body any, headers map[string]string) (int, map[string]any) {
+	s.t.Helper()
+	code, raw := s.raw(method, path, body, headers)
+	var out map[string]any
+	_ = json.Unmarshal(raw, &out)
+	return code, out
+}
+
+// raw sends a request and returns the status and the body as received.
+func (s *scenario) raw(method, path string, body any, headers map[string]string) (int, []byte) {
+	s.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		r = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, s.base+path, r)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if r != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return res.StatusCode, raw
+}
+
+// must fails the test unless the call answered want.
+func (s *scenario) must(want int, method, path string, body any) map[string]any {
+	s.t.Helper()
+	code, out := s.call(method, path, body)
+	if code != want {
+		s.t.Fatalf("%s %s = %d, want %d: %v", method, path, code, want, out)
+	}
+	return out
+}
+
+// waitJobs waits until no job of kind is waiting to run (jobs scheduled
+// for later do not count).
+func (s *scenario) waitJobs(kind string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.main.Jobs.Wait(ctx, kind); err != nil {
+		s.t.Fatalf("jobs %s: %v", kind, err)
+	}
+}
+
+// emailsTo waits for n messages addressed to to and returns every message
+// to that address.
+func (s *scenario) emailsTo(to string, n int) []notifytest.Message {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for {
+		var got []notifytest.Message
+		for _, m := range s.mail.Messages() {
+			for _, rcpt := range m.To {
+				if strings.EqualFold(rcpt, to) {
+					got = append(got, m)
+				}
+			}
+		}
+		if len(got) >= n {
+			return got
+		}
+		if _, err := s.mail.WaitFor(ctx, len(s.mail.Messages())+1); err != nil {
+			s.t.Fatalf("%d emails to %s, want %d: %v", len(got), to, n, err)
+		}
+	}
+}
+
+// subject creates a subject over the API and returns its id.
+func (s *scenario) subject(in map[string]any) string {
+	s.t.Helper()
+	out := s.must(http.StatusCreated, "POST", "/v1/subjects", in)
+	id, _ := out["id"].(string)
+	if id == "" {
+		s.t.Fatalf("create subject: no id in %v", out)
+	}
+	return id
+}
+
+// results are the outcomes of every promise subtest, for the summary.
+var results struct {
+	sync.Mutex
+	rows map[string]string // "service\tid" -> pass, FAIL, skip: reason
+}
+
+// promise runs the subtest of one promise and records its outcome.
+func promise(t *testing.T, service, id string, fn func(t *testing.T)) {
+	t.Run(id, func(t *testing.T) {
+		t.Cleanup(func() {
+			outcome := "pass"
+			switch {
+			case t.Failed():
+				outcome = "FAIL"
+			case t.Skipped():
+				outcome = "skip"
+			}
+			results.Lock()
+			defer results.Unlock()
+			if results.rows == nil {
+				results.rows = map[string]string{}
+			}
+			results.rows[service+"\t"+id] = outcome
+		})
+		fn(t)
+	})
+}
+
+// TestMain prints which promises hold after the tests ran, and writes the
+// same table to the file PRIVET_SCENARIO_SUMMARY names, if any.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if summary := promiseSummary(); summary != "" {
+		fmt.Print(summary)
+		if path := os.Getenv("PRIVET_SCENARIO_SUMMARY"); path != "" {
+			if err := os.WriteFile(path, []byte(summary), 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, "scenario summary:", err)
+			}
+		}
+	}
+	os.Exit(code)
+}
+
+func promiseSummary() string {
+	results.Lock()
+	defer results.Unlock()
+	if len(results.rows) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(results.rows))
+	counts := map[string]int{}
+	for k, v := range results.rows {
+		keys = append(keys, k)
+		counts[v]++
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString("\nPromises of the example services\nservice\tpromise\tresult\n")
+	for _, k := range keys {
+		b.WriteString(k + "\t" + results.rows[k] + "\n")
+	}
+	fmt.Fprintf(&b, "%d pass, %d FAIL, %d skip\n", counts["pass"], counts["FAIL"], counts["skip"])
+	return b.String()
+}

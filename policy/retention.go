@@ -1,0 +1,131 @@
+package policy
+
+import (
+	"slices"
+	"time"
+
+	"github.com/privet-dev/privet/deadline"
+)
+
+// Retention triggers: the events after which a rule's period runs.
+const (
+	TriggerCollected        = "collected"
+	TriggerLastActivity     = "last_activity"
+	TriggerAccountClosed    = "account_closed"
+	TriggerConsentWithdrawn = "consent_withdrawn"
+	TriggerRelationshipEnd  = "relationship_ended"
+	TriggerRequestCompleted = "request_completed"
+)
+
+// Retention actions.
+const (
+	ActionDelete    = "delete"
+	ActionAnonymize = "anonymize"
+	ActionAggregate = "aggregate"
+)
+
+// DefaultK is the smallest group an anonymized combination is kept for when
+// the policy does not say.
+const DefaultK = 5
+
+// Rule returns the retention rule with key.
+func (c *Compiled) Rule(key string) (*RetentionRule, bool) {
+	for i := range c.Policy.Retention.Rules {
+		if c.Policy.Retention.Rules[i].Key == key {
+			return &c.Policy.Retention.Rules[i], true
+		}
+	}
+	return nil, false
+}
+
+// RulesFor returns the rules started by trigger, in policy order.
+func (c *Compiled) RulesFor(trigger string) []RetentionRule {
+	var rules []RetentionRule
+	for _, r := range c.Policy.Retention.Rules {
+		if r.Trigger == trigger {
+			rules = append(rules, r)
+		}
+	}
+	return rules
+}
+
+// RulesForCategory returns the rules started by trigger that cover category.
+func (c *Compiled) RulesForCategory(category, trigger string) []RetentionRule {
+	var rules []RetentionRule
+	for _, r := range c.RulesFor(trigger) {
+		if c.ruleCovers(r, category) {
+			rules = append(rules, r)
+		}
+	}
+	return rules
+}
+
+// RulesForPurpose returns the rules started by trigger that name purpose or
+// cover a category the purpose reads: withdrawing consent to a purpose starts
+// both.
+func (c *Compiled) RulesForPurpose(purpose, trigger string) []RetentionRule {
+	p, ok := c.purposes[purpose]
+	if !ok {
+		return nil
+	}
+	var rules []RetentionRule
+	for _, r := range c.RulesFor(trigger) {
+		if slices.Contains(r.Purposes, purpose) || slices.ContainsFunc(p.Categories, func(cat string) bool { return c.ruleCovers(r, cat) }) {
+			rules = append(rules, r)
+		}
+	}
+	return rules
+}
+
+// RuleCovers reports whether the rule applies to a subject's field of
+// category: the rule lists it or an ancestor, or names a purpose that reads it.
+func (c *Compiled) RuleCovers(r *RetentionRule, category string) bool {
+	for _, k := range r.Categories {
+		if underKey(category, k) {
+			return true
+		}
+	}
+	for _, p := range r.Purposes {
+		if c.MayRead(p, category) {
+			return true
+		}
+	}
+	return false
+}
+
+// Due returns when a rule's period ends for a trigger at t. The period is
+// capped by the rule's ceiling and the policy's ceiling (validation rejects a
+// period longer than either, so the cap only guards policies built in code).
+func (c *Compiled) Due(r *RetentionRule, t time.Time) time.Time {
+	due := t
+	if p, err := deadline.ParsePeriod(r.Period); err == nil {
+		due = deadline.Add(t, p, nil)
+	}
+	for _, ceiling := range []string{r.Ceiling, c.Policy.Retention.Ceiling} {
+		if p, err := deadline.ParsePeriod(ceiling); err == nil && ceiling != "" {
+			if cap := deadline.Add(t, p, nil); cap.Before(due) {
+				due = cap
+			}
+		}
+	}
+	return due
+}
+
+// K is the smallest group size an anonymized combination is kept for.
+func (c *Compiled) K() int {
+	if c.Policy.Retention.K >= 2 {
+		return c.Policy.Retention.K
+	}
+	return DefaultK
+}
+
+// KeptAnonymized reports whether category is safe to keep after
+// anonymization: it, or an ancestor, is listed under retention.keep_anonymized.
+func (c *Compiled) KeptAnonymized(category string) bool {
+	for _, k := range c.Policy.Retention.KeepAnonymized {
+		if underKey(category, k) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,103 @@
+package policy_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/privet-dev/privet/policy"
+)
+
+// TestRetentionProblems checks every refusal of testdata/bad/retention.yaml at
+// its line and column, and that nothing else is reported.
+func TestRetentionProblems(t *testing.T) {
+	_, err := policy.Load("testdata/bad/retention.yaml")
+	var ps *policy.Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("Load = %v, want problems", err)
+	}
+	want := []string{
+		`34:7: retention.rules[1]: contradicts retention.rules[0]: both cover "user.contact.email" after account_closed but say delete 180d and anonymize 30d`,
+		`40:18: retention.rules[2].purposes[0]: trigger consent_withdrawn can never fire: purpose "essential.service" has no opt_in or opt_out mechanism`,
+		`46:16: retention.rules[3].trigger: consent_withdrawn can never fire: no purpose with an opt_in or opt_out mechanism reads these categories`,
+		`51:16: retention.rules[4].trigger: request_completed starts only records`,
+		`55:17: retention.rules[5].records[0]: "audit_events" is not a request record`,
+		`62:15: retention.rules[6].period: 8y is longer than retention.ceiling 7y`,
+		`63:15: retention.rules[6].action: "frobnicate" is not one of delete, anonymize, aggregate`,
+		`69:7: retention.rules[8]: contradicts retention.rules[7]: both cover "analytics.reporting" after consent_withdrawn but say delete 30d and delete 60d`,
+	}
+	var got []string
+	for _, p := range ps.List {
+		got = append(got, p.String())
+	}
+	for _, w := range want {
+		if !slices.ContainsFunc(got, func(g string) bool { return strings.HasPrefix(g, w) }) {
+			t.Errorf("missing problem %q", w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+}
+
+func TestRetentionAccessors(t *testing.T) {
+	c, err := policy.Load("../examples/cipo-cloud/policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := func(rules []policy.RetentionRule) []string {
+		var k []string
+		for _, r := range rules {
+			k = append(k, r.Key)
+		}
+		return k
+	}
+	if got := keys(c.RulesFor(policy.TriggerAccountClosed)); !slices.Equal(got, []string{"account_data"}) {
+		t.Errorf("RulesFor(account_closed) = %v", got)
+	}
+	if got := keys(c.RulesForCategory("user.contact.email", policy.TriggerAccountClosed)); !slices.Equal(got, []string{"account_data"}) {
+		t.Errorf("RulesForCategory(email, account_closed) = %v", got)
+	}
+	if got := keys(c.RulesForCategory("user.contact.email", policy.TriggerCollected)); got != nil {
+		t.Errorf("RulesForCategory(email, collected) = %v", got)
+	}
+	if got := keys(c.RulesForPurpose("marketing.communications.email", policy.TriggerLastActivity)); !slices.Contains(got, "non_customer_marketing") {
+		t.Errorf("RulesForPurpose(marketing email, last_activity) = %v", got)
+	}
+	r, ok := c.Rule("account_data")
+	if !ok {
+		t.Fatal("Rule(account_data) not found")
+	}
+	closed := time.Date(2025, 1, 10, 12, 0, 0, 0, time.UTC)
+	if got, want := c.Due(r, closed), closed.AddDate(0, 0, 180); !got.Equal(want) {
+		t.Errorf("Due = %v, want %v", got, want)
+	}
+	if !c.RuleCovers(r, "user.contact.email") || c.RuleCovers(r, "user.location.coarse") {
+		t.Error("RuleCovers: account_data covers email and not location")
+	}
+	if !c.KeptAnonymized("user.location.coarse") || c.KeptAnonymized("user.contact.email") {
+		t.Error("KeptAnonymized: coarse location only")
+	}
+	if c.K() != policy.DefaultK {
+		t.Errorf("K = %d, want the default %d", c.K(), policy.DefaultK)
+	}
+	if _, ok := c.Rule("nope"); ok {
+		t.Error("Rule(nope) found")
+	}
+}
+
+// TestDueCappedByCeiling: a policy built in code (not validated) cannot keep
+// data past its ceiling.
+func TestDueCappedByCeiling(t *testing.T) {
+	c, err := policy.Load("../examples/cipo-cloud/policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := policy.RetentionRule{Key: "x", Period: "9y", Ceiling: "7y"}
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	if got, want := c.Due(&r, t0), t0.AddDate(7, 0, 0); !got.Equal(want) {
+		t.Errorf("Due = %v, want %v", got, want)
+	}
+}
