@@ -202,10 +202,9 @@ func (s *SMTP) dialer(ctx context.Context) mail.DialContextFunc {
 }
 
 // reservedHeaders are set by Send itself; m.Headers may not replace them.
-// Message-ID is set by Send unless m.Headers gives a well-formed one.
 var reservedHeaders = map[string]bool{
 	"From": true, "To": true, "Cc": true, "Bcc": true, "Subject": true, "Date": true,
-	"Mime-Version": true, "Content-Type": true, "Content-Transfer-Encoding": true,
+	"Message-Id": true, "Mime-Version": true, "Content-Type": true, "Content-Transfer-Encoding": true,
 	"Sender": true, "Return-Path": true,
 }
 
@@ -235,11 +234,11 @@ func (s *SMTP) build(m Message) (*mail.Msg, error) {
 			return nil, privet.FieldError("headers", "a header name must be a token and its value one line")
 		}
 		if name == "Message-Id" {
-			// A caller may fix the id, so the repeat of a notice a crash
-			// made resends is folded by mail systems into the first.
+			// A caller that may repeat a message after a crash gives the
+			// same id each time, so mail systems fold the repeat.
 			id, ok := messageID(v)
 			if !ok {
-				return nil, privet.FieldError("headers", "Message-ID must be <left@right>")
+				return nil, privet.FieldError("headers", "a Message-ID must be <local@domain>")
 			}
 			msg.SetMessageIDWithValue(id)
 			continue
@@ -256,23 +255,27 @@ func (s *SMTP) build(m Message) (*mail.Msg, error) {
 	return msg, nil
 }
 
-// messageID returns the inside of an RFC 5322 msg-id, <left@right>, if v is
-// one: printable ASCII without spaces or brackets inside, one @.
+// messageID returns the local@domain inside a Message-ID given as
+// <local@domain>, and whether it is one: printable ASCII, no spaces or
+// brackets inside, one @ with text on both sides.
 func messageID(v string) (string, bool) {
-	inner, ok := strings.CutPrefix(v, "<")
-	if inner, ok = strings.CutSuffix(inner, ">"); !ok {
+	id, ok := strings.CutPrefix(v, "<")
+	if !ok {
 		return "", false
 	}
-	left, right, ok := strings.Cut(inner, "@")
-	if !ok || left == "" || right == "" || len(inner) > 250 || strings.ContainsAny(inner, "<>") || strings.Contains(right, "@") {
+	if id, ok = strings.CutSuffix(id, ">"); !ok || len(id) > 250 {
 		return "", false
 	}
-	for _, c := range []byte(inner) {
-		if c < 33 || c > 126 {
+	local, domain, ok := strings.Cut(id, "@")
+	if !ok || local == "" || domain == "" || strings.Contains(domain, "@") {
+		return "", false
+	}
+	for _, c := range []byte(id) {
+		if c < 33 || c > 126 || c == '<' || c == '>' || c == '"' || c == '\\' {
 			return "", false
 		}
 	}
-	return inner, true
+	return id, true
 }
 
 // newMessageID is 128 random bits: unique without naming the host.

@@ -74,7 +74,7 @@ func TestNewSMTPErrorsNeverShowThePassword(t *testing.T) {
 	}
 }
 
-func newSMTP(t *testing.T, srv *notifytest.Server) *notify.SMTP {
+func newSMTP(t testing.TB, srv *notifytest.Server) *notify.SMTP {
 	t.Helper()
 	s, err := notify.NewSMTP(srv.URL(), "Privacy Team <privacy@example.com>")
 	if err != nil {
@@ -170,6 +170,25 @@ func TestSMTPMessageIDsAreUnique(t *testing.T) {
 	}
 }
 
+// A message that may be sent again after a crash (an incident notice)
+// carries the same Message-ID each time, so mail systems fold the repeat.
+func TestSMTPSendKeepsAGivenMessageID(t *testing.T) {
+	srv := notifytest.NewServer(t)
+	s := newSMTP(t, srv)
+	for range 2 {
+		m := notify.Message{To: "a@example.org", Subject: "s", Text: "t",
+			Headers: map[string]string{"Message-ID": "<inc_1.sub_2@privet.invalid>"}}
+		if err := s.Send(t.Context(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range srv.Messages() {
+		if id := m.Header.Get("Message-Id"); id != "<inc_1.sub_2@privet.invalid>" {
+			t.Errorf("Message-ID = %q, want the one given", id)
+		}
+	}
+}
+
 func TestSMTPRejectedRecipient(t *testing.T) {
 	srv := notifytest.NewServer(t)
 	srv.Reject("nobody@example.org")
@@ -209,6 +228,10 @@ func TestSMTPInvalidMessage(t *testing.T) {
 		{"header name with colon", func(m *notify.Message) { m.Headers = map[string]string{"X-A: b": "1"} }, "headers"},
 		{"header overrides From", func(m *notify.Message) { m.Headers = map[string]string{"from": "evil@example.org"} }, "headers"},
 		{"header adds Bcc", func(m *notify.Message) { m.Headers = map[string]string{"BCC": "b@example.org"} }, "headers"},
+		{"Message-ID without brackets", func(m *notify.Message) { m.Headers = map[string]string{"Message-ID": "a@example.org"} }, "headers"},
+		{"Message-ID without domain", func(m *notify.Message) { m.Headers = map[string]string{"Message-ID": "<a@>"} }, "headers"},
+		{"Message-ID with a space", func(m *notify.Message) { m.Headers = map[string]string{"message-id": "<a b@example.org>"} }, "headers"},
+		{"Message-ID with two ids", func(m *notify.Message) { m.Headers = map[string]string{"Message-ID": "<a@example.org> <b@x.org>"} }, "headers"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -352,26 +375,30 @@ func FuzzNewSMTP(f *testing.F) {
 	})
 }
 
-// TestSMTPSendKeepsAGivenMessageID: a notice resent after a crash carries
-// the id of the first send, so mail systems fold the two; a malformed id is
-// refused, not sent.
-func TestSMTPSendKeepsAGivenMessageID(t *testing.T) {
-	srv := notifytest.NewServer(t)
-	s := newSMTP(t, srv)
-	msg := notify.Message{To: "a@example.org", Subject: "s", Text: "t", Headers: map[string]string{"Message-ID": "<inc_1.sub_1@privet.invalid>"}}
-	if err := s.Send(t.Context(), msg); err != nil {
-		t.Fatal(err)
+// FuzzSMTPMessageID sends any Message-ID header: it is either refused as
+// invalid input or sent as given, never breaking the message's headers.
+func FuzzSMTPMessageID(f *testing.F) {
+	for _, id := range []string{"<a@b>", "<inc.sub@privet.invalid>", "a@b", "<a@b", "<@b>", "<a@>", "<a@b@c>", "<a b@c>", "<a@b>\r\nBcc: x@y", ""} {
+		f.Add(id)
 	}
-	if id := srv.Messages()[0].Header.Get("Message-Id"); id != "<inc_1.sub_1@privet.invalid>" {
-		t.Errorf("Message-ID = %q, want the one given", id)
-	}
-	for _, bad := range []string{"inc_1@privet.invalid", "<inc_1>", "<a b@c>", "<a@b@c>", "<@c>", "<a@>", "<<a@b>>"} {
-		msg.Headers["Message-ID"] = bad
-		if err := s.Send(t.Context(), msg); privet.ErrorCode(err) != privet.EINVALID {
-			t.Errorf("Message-ID %q: %v, want invalid", bad, err)
+	srv := notifytest.NewServer(f)
+	s := newSMTP(f, srv)
+	f.Fuzz(func(t *testing.T, id string) {
+		n := len(srv.Messages())
+		err := s.Send(t.Context(), notify.Message{To: "a@example.org", Subject: "s", Text: "t", Headers: map[string]string{"Message-ID": id}})
+		if err != nil {
+			if privet.ErrorCode(err) != privet.EINVALID || privet.ErrorField(err) != "headers" {
+				t.Fatalf("Send(%q) = %v, want EINVALID naming headers", id, err)
+			}
+			return
 		}
-	}
-	if len(srv.Messages()) != 1 {
-		t.Errorf("%d messages sent, want only the good one", len(srv.Messages()))
-	}
+		msgs := srv.Messages()
+		if len(msgs) != n+1 {
+			t.Fatalf("%d messages after one send, want %d", len(msgs), n+1)
+		}
+		m := msgs[n]
+		if got := m.Header.Get("Message-Id"); got != id || len(m.Header["Message-Id"]) != 1 || m.Header.Get("Bcc") != "" {
+			t.Fatalf("Send(%q) sent Message-ID %q, headers %v", id, got, m.Header)
+		}
+	})
 }

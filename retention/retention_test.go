@@ -479,3 +479,46 @@ func TestWindDown(t *testing.T) {
 		}
 	}
 }
+
+// Two rules over different data of one subject, due in the same sweep,
+// together leave nothing of it: the subject is erased and its key destroyed,
+// not left as an empty shell (kipsu: contact data deleted and messages
+// anonymized two years after a guest's last message).
+func TestRulesThatTogetherEmptyASubjectEraseIt(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			svc := privettest.NewOn(t, engine, "kipsu")
+			clock := privet.NewManualClock(time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC))
+			svc.Vault.Clock, svc.Consent.Clock, svc.Tenancy.Clock = clock, clock, clock
+			tn, err := svc.Tenancy.CreateTenant(ctx, "Kipsu")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := &env{t: t, svc: svc, clock: clock, tenant: tn.ID,
+				ret: &retention.Service{Store: svc.Store, Keys: svc.Keys, Vault: svc.Vault, Policies: svc.Vault.Policies, Clock: clock}}
+			v, err := svc.Vault.Create(ctx, admin, e.tenant, vault.CreateInput{
+				Jurisdiction: "US-MN",
+				Identities:   []vault.IdentityInput{{Type: privet.IdentityPhone, Value: "+16125550100"}},
+				Fields: []vault.FieldInput{{Name: "name", Category: "user.name", Value: "Gus"},
+					{Name: "message.1", Category: "user.content.private", Value: "towels"}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.ret.Touch(ctx, admin, e.tenant, v.ID); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(2*366*day + day)
+			if rep := e.sweep(); rep.Due != 2 || rep.Erased != 1 {
+				t.Fatalf("report = %+v, want two items and the subject erased", rep)
+			}
+			if s := e.stored(v.ID); s.Status != privet.StatusErased {
+				t.Errorf("subject left %s with nothing in it", s.Status)
+			}
+			if e.hasKey(v.ID) {
+				t.Error("data key survived the erasure")
+			}
+		})
+	}
+}

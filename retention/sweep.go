@@ -2,6 +2,7 @@ package retention
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -265,6 +266,7 @@ func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.Rete
 		}
 		plans = append(plans, p)
 	}
+	emptied(plans, byID)
 	if err := st.open(ctx, plans); err != nil {
 		return err
 	}
@@ -415,6 +417,32 @@ func (s *idSet) add(id string) {
 func (st *sweep) held(subjectID, ruleKey, category string, h *privet.Hold) {
 	if len(st.rep.Held) < maxHeldReported {
 		st.rep.Held = append(st.rep.Held, Held{SubjectID: subjectID, RuleKey: ruleKey, Category: category, HoldID: h.ID, Reason: h.Reason})
+	}
+}
+
+// emptied marks for erasure the plans of a subject that several rules act
+// on in the same batch and that together leave nothing of it: each plan was
+// decided on the subject as read, before the others acted, so none of them
+// alone sees it emptied.
+func emptied(plans []*plan, subs map[string]*privet.Subject) {
+	removed := map[string]map[string]bool{}
+	for _, p := range plans {
+		r := removed[p.item.SubjectID]
+		if r == nil {
+			r = map[string]bool{}
+			removed[p.item.SubjectID] = r
+		}
+		for _, f := range p.fields {
+			r["field "+f] = true
+		}
+		for _, id := range p.identities {
+			r[fmt.Sprintf("identity %s %x", id.Type, id.Index)] = true
+		}
+	}
+	for _, p := range plans {
+		if sub := subs[p.item.SubjectID]; sub != nil && len(removed[sub.ID]) == len(sub.Fields)+len(sub.Identities) {
+			p.erase = true
+		}
 	}
 }
 

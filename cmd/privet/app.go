@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/privet-dev/privet"
@@ -89,6 +90,9 @@ type Main struct {
 
 	// schemas are the stores' migrators, data store first.
 	schemas []schemaStore
+	// policyMu orders the jobs that set the policy of a one-shot command
+	// (usePolicy): workers run concurrently.
+	policyMu sync.Mutex
 }
 
 // schemaStore is a store with a schema this binary migrates and checks.
@@ -164,8 +168,8 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Requests.Holds = requests.LegalHolds{Store: m.Store, Clock: clock}
 	m.Transfers = &transfer.Service{Store: m.Store, Policies: m.Policies, Consent: m.Consent, Clock: clock}
 	m.Complaints = &complaint.Service{Store: m.Store, Policies: m.Policies, Clock: clock}
-	// No email sender is wired yet: notices wait in their jobs, retried,
-	// until one is (see docs/transfers.md).
+	// Notices of disclosures to authorities go through Mail, set in Run;
+	// without one they wait in their jobs, retried (see docs/transfers.md).
 	m.Disclosures = &disclosure.Service{Store: m.Store, Policies: m.Policies, Clock: clock,
 		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: m.Vault}}
 	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Policies, Clock: clock}
@@ -280,6 +284,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.setPolicy(m.Policy)
 	m.Policies.Notices.Sender = m.Mail
 	m.Incidents.Sender = m.Mail
+	m.Disclosures.Sender = m.Mail
 	m.Notices.Mail, m.Notices.SMS = m.Mail, m.SMS
 	if m.Notices.PublicURL == "" {
 		m.Logger.Warn("no public URL (--public-url): request notices carry no links, and completed access requests wait to be told until one is set")

@@ -138,8 +138,13 @@ func (m *Main) newJobs() error {
 var withdrawnActor = privet.Actor{Type: privet.ActorSystem, ID: consent.WithdrawnJob{}.Kind()}
 
 // usePolicy gives the services the policy of the configuration when none is
-// set yet: a one-shot command (jobs run) has not loaded it.
+// set yet: a one-shot command (jobs run) has not loaded it. Workers run
+// concurrently, so it writes only when something is missing, under a lock:
+// a server set the policy before its jobs started, and its workers only
+// read it.
 func (m *Main) usePolicy() error {
+	m.policyMu.Lock()
+	defer m.policyMu.Unlock()
 	if m.Policy == nil {
 		pol, err := loadPolicy(m.Config.PolicyFile, m.Config.Demo)
 		if err != nil {
@@ -147,7 +152,9 @@ func (m *Main) usePolicy() error {
 		}
 		m.Policy = pol
 	}
-	m.setPolicy(m.Policy)
+	if m.Policies.Fallback != m.Policy {
+		m.setPolicy(m.Policy)
+	}
 	return nil
 }
 

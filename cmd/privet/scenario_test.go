@@ -95,6 +95,14 @@ func newScenario(t *testing.T, service string) *scenario {
 	return s
 }
 
+// in returns the scenario as seen from a subtest: its helpers then fail t,
+// not the parent test, so a failure counts against the promise it proves.
+func (s *scenario) in(t *testing.T) *scenario {
+	c := *s
+	c.t = t
+	return &c
+}
+
 // config is the configuration the server and the command line share.
 func (s *scenario) config() config.Config {
 	cfg := config.Default()
