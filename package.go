@@ -42,6 +42,10 @@ type PackageStore interface {
 	// Package returns a ready package. ENOTFOUND if none, if it is another
 	// tenant's, or if it is still being written.
 	Package(ctx context.Context, tenantID, id string) (*ExportPackage, error)
+	// PackageByRequest returns the ready package answering a request, the
+	// latest if there are several. ENOTFOUND if none, if the request is
+	// another tenant's, or if its package is still being written.
+	PackageByRequest(ctx context.Context, tenantID, requestID string) (*ExportPackage, error)
 	// PackageChunks calls fn with each chunk of a ready package in order,
 	// one at a time, and stops at fn's first error. ENOTFOUND as Package.
 	PackageChunks(ctx context.Context, tenantID, id string, fn func(n int, data []byte) error) error

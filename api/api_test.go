@@ -15,6 +15,7 @@ import (
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/api"
 	"github.com/privet-dev/privet/audit"
+	"github.com/privet-dev/privet/export"
 	"github.com/privet-dev/privet/privettest"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
@@ -28,6 +29,8 @@ type env struct {
 	// services are everything behind the server.
 	services *privettest.Services
 	logs     *bytes.Buffer
+	// packages serve the download route.
+	packages *export.Packages
 	tenantA  string
 	tenantB  string
 	adminA   string // secret of an admin key of A
@@ -43,9 +46,11 @@ func newEnvWith(t *testing.T, example string) *env {
 	ctx := context.Background()
 	svc := privettest.New(t, example)
 	logs := &bytes.Buffer{}
+	pkgs := &export.Packages{Store: svc.Store, Master: svc.Master, Clock: privet.SystemClock{}}
 	srv, err := api.New(api.Config{
 		Store: svc.Store, Tenancy: svc.Tenancy, Vault: svc.Vault, Audit: svc.Audit, Consent: svc.Consent, Policy: svc.Policy, Incidents: svc.Incidents,
 		Requests:  svc.Requests,
+		Packages:  pkgs,
 		Transfers: svc.Transfers, Complaints: svc.Complaints, Disclosures: svc.Disclosures,
 		Policies:     svc.Policies,
 		Retention:    svc.Retention,
@@ -56,7 +61,7 @@ func newEnvWith(t *testing.T, example string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{server: srv, tenancy: svc.Tenancy, vault: svc.Vault, services: svc, logs: logs}
+	e := &env{server: srv, tenancy: svc.Tenancy, vault: svc.Vault, services: svc, logs: logs, packages: pkgs}
 	e.tenantA, e.adminA = e.tenantWithKey(t, "A", privet.ScopeAdmin)
 	e.tenantB, e.adminB = e.tenantWithKey(t, "B", privet.ScopeAdmin)
 	_, e.readerA, err = svc.Tenancy.CreateAPIKey(ctx, tenancy.Operator(), e.tenantA, "reader", []privet.Scope{privet.ScopeVaultRead})

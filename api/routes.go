@@ -141,6 +141,7 @@ func (s *Server) requestRoutes(r *requests.Service) {
 	registerStatus(s, endpoint{http.MethodPost, "/v1/public/requests/code", "send-public-request-code", "Send a new code for a request waiting for one", public}, http.StatusAccepted, s.publicRequestCode)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/public/requests/confirm", "confirm-public-request", "Confirm an erasure through the status link", public}, http.StatusOK, s.publicRequestConfirm)
 	registerStatus(s, endpoint{http.MethodGet, "/v1/public/requests/status/{token}", "get-public-request-status", "A request's status, for whoever holds its link", public}, http.StatusOK, s.publicRequestStatus)
+	registerStatus(s, endpoint{http.MethodGet, "/v1/public/packages/{token}", "download-package", "Download an access package (a ZIP) through its signed link; audited before it streams", public}, http.StatusOK, s.packageDownload)
 }
 
 // largeBodies lists the routes whose bodies may exceed the configured limit,

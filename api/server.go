@@ -21,6 +21,7 @@ import (
 	"github.com/privet-dev/privet/complaint"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/disclosure"
+	"github.com/privet-dev/privet/export"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/policy"
@@ -46,6 +47,9 @@ type Config struct {
 	Consent *consent.Service
 	// Requests runs data-subject requests; nil leaves their routes out.
 	Requests *requests.Service
+	// Packages serves access packages through their signed download
+	// links; without it every link answers 404.
+	Packages *export.Packages
 	// Incidents keeps breach records; without it the incident routes
 	// answer 503.
 	Incidents *incident.Service

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"time"
 
 	"github.com/privet-dev/privet"
@@ -45,4 +46,16 @@ func (p *Packages) VerifyLink(token string) (Link, error) {
 		return Link{}, errBadLink()
 	}
 	return Link{TenantID: f[0], PackageID: f[1], Expires: exp}, nil
+}
+
+// DownloadToken signs the download link of a ready package, valid until the
+// package expires, for the completion notice. ENOTFOUND or EFORBIDDEN as
+// Package.
+func (p *Packages) DownloadToken(ctx context.Context, tenantID, id string) (string, time.Time, error) {
+	pkg, err := p.Package(ctx, tenantID, id)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	tok, exp := p.SignLink(pkg, 0)
+	return tok, exp, nil
 }

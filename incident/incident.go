@@ -37,25 +37,10 @@ type Service struct {
 	// Renderer writes the notice email; nil means TextRenderer.
 	Renderer Renderer
 	// NoticePurpose is the purpose under which a person's email address is
-	// read to send a notice; empty picks the first of noticePurposes the
+	// read to send a notice; empty picks the first of vault.NoticePurposes the
 	// policy lets read email addresses.
 	NoticePurpose string
 }
-
-// noticePurposes are the data uses a breach notice falls under, most
-// specific first: telling people of a breach is a legal obligation (GDPR
-// Art. 34) and a service notification.
-var noticePurposes = []string{
-	"essential.legal_obligation",
-	"essential.service.notifications.email",
-	"essential.service.notifications",
-	"essential.service.security",
-	"essential.service",
-	"essential",
-}
-
-// emailCategory is the data category of email addresses.
-const emailCategory = "user.contact.email"
 
 // System is the actor of incident work done by a job.
 func System() privet.Actor { return privet.Actor{Type: privet.ActorSystem, ID: "incident"} }

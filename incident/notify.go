@@ -80,7 +80,7 @@ func (s *Service) Deliver(ctx context.Context, job NoticeJob) (Delivery, error) 
 	if err != nil {
 		return d, err
 	}
-	purpose, err := s.noticePurpose(pol)
+	purpose, err := vault.NoticePurpose(pol, s.NoticePurpose)
 	if err != nil {
 		return d, err
 	}
@@ -121,7 +121,7 @@ func (s *Service) deliverOne(ctx context.Context, pol *policy.Compiled, inc *pri
 	if err != nil {
 		return false, err
 	}
-	to := emailOf(v)
+	to := vault.EmailOf(v)
 	if to == "" {
 		return false, nil
 	}
@@ -171,36 +171,4 @@ func (s *Service) markPeopleNotified(ctx context.Context, inc *privet.Incident, 
 		}
 		return tx.AppendAudit(ctx, auditEvent(System(), cur, "incident.people_notified", s.clock()))
 	})
-}
-
-// noticePurpose is the purpose under which addresses are read.
-func (s *Service) noticePurpose(pol *policy.Compiled) (string, error) {
-	if s.NoticePurpose != "" {
-		if !pol.MayRead(s.NoticePurpose, emailCategory) {
-			return "", privet.Errorf(privet.EINVALID, "the notice purpose may not read email addresses under the policy")
-		}
-		return s.NoticePurpose, nil
-	}
-	for _, p := range noticePurposes {
-		if pol.MayRead(p, emailCategory) {
-			return p, nil
-		}
-	}
-	return "", privet.Errorf(privet.EINVALID, "no purpose of the policy may read email addresses to send a breach notice")
-}
-
-// emailOf returns the person's email address: the email identity, else the
-// first field of the email category.
-func emailOf(v *vault.SubjectView) string {
-	for _, id := range v.Identities {
-		if id.Type == privet.IdentityEmail && id.Value != "" {
-			return id.Value
-		}
-	}
-	for _, f := range v.Fields {
-		if f.Category == emailCategory && f.Value != "" {
-			return f.Value
-		}
-	}
-	return ""
 }

@@ -86,6 +86,10 @@ func (s *Service) vars(pol *policy.Compiled, r *privet.Request) map[string]strin
 		"received_at":  r.ReceivedAt.Format(time.RFC3339),
 		"due_at":       r.DueAt.Format(time.RFC3339),
 		"controller":   pol.Policy.Controller.Name,
+		// The controller's own address and the service's name: not the
+		// person's data.
+		"controller_email": pol.Policy.Controller.Email,
+		"service":          pol.Policy.Service,
 	}
 	if r.ExtendedTo != nil {
 		v["extended_to"], v["extension_reason"] = r.ExtendedTo.Format(time.RFC3339), r.ExtensionReason

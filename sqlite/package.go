@@ -134,3 +134,20 @@ func (t *tx) ExpiredPackages(ctx context.Context, before time.Time, limit int) (
 	}
 	return out, dbError("expired packages", rows.Err())
 }
+
+// PackageByRequest finds a request's package among the tenant's: packages
+// live only until they expire, so the tenant's rows are few.
+func (t *tx) PackageByRequest(ctx context.Context, tenantID, requestID string) (*privet.ExportPackage, error) {
+	if requestID == "" {
+		return nil, notFound("package")
+	}
+	p, err := scanPackage(t.queryRow(ctx, `SELECT `+packageColumns+` FROM export_packages
+		WHERE tenant_id = ? AND request_id = ? AND ready = 1 ORDER BY created_at DESC, id DESC LIMIT 1`, tenantID, requestID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("package")
+	}
+	if err != nil {
+		return nil, dbError("package by request", err)
+	}
+	return p, nil
+}

@@ -50,6 +50,8 @@ func testPackages(t *testing.T, open OpenFunc) {
 	view(t, st, func(tx privet.Tx) error {
 		_, err := tx.Package(ctx, tn.ID, p.ID)
 		wantNotFound(t, err)
+		_, err = tx.PackageByRequest(ctx, tn.ID, "req_1")
+		wantNotFound(t, err)
 		return nil
 	})
 	if _, _, err := readChunks(t, st, tn.ID, p.ID); privet.ErrorCode(err) != privet.ENOTFOUND {
@@ -74,6 +76,16 @@ func testPackages(t *testing.T, open OpenFunc) {
 			t.Fatalf("Package = %+v, want %+v with size 1234", got, p)
 		}
 		_, err = tx.Package(ctx, other.ID, p.ID)
+		wantNotFound(t, err)
+		byReq, err := tx.PackageByRequest(ctx, tn.ID, "req_1")
+		if err != nil || byReq.ID != p.ID {
+			t.Fatalf("PackageByRequest = %+v, %v, want %s", byReq, err, p.ID)
+		}
+		_, err = tx.PackageByRequest(ctx, other.ID, "req_1")
+		wantNotFound(t, err)
+		_, err = tx.PackageByRequest(ctx, tn.ID, "req_2")
+		wantNotFound(t, err)
+		_, err = tx.PackageByRequest(ctx, tn.ID, "")
 		wantNotFound(t, err)
 		return nil
 	})

@@ -21,6 +21,7 @@ import (
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
 	"github.com/privet-dev/privet/disclosure"
+	"github.com/privet-dev/privet/export"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/jobs"
 	"github.com/privet-dev/privet/notify"
@@ -56,14 +57,21 @@ type Main struct {
 	Vault   *vault.Service
 	Audit   *audit.Service
 	Consent *consent.Service
-	// Requests runs data-subject requests; erasures keep what legal holds
-	// keep.
+	// Requests runs data-subject requests: its notices go through Notices,
+	// its access packages are built into Packages, and erasures keep what
+	// legal holds keep.
 	Requests *requests.Service
+	// Packages keeps access packages and signs their download links.
+	Packages *export.Packages
+	// Notices sends the requests' notices by Mail (and SMS, if configured).
+	Notices *requests.MailNotifier
 	// Incidents keeps breach records and sends their notices through Mail.
 	Incidents *incident.Service
-	// Mail delivers email; nil until an SMTP sender is configured, and
-	// incident notices wait (their job retries) until then.
+	// Mail delivers email: the SMTP server of the configuration, if any.
+	// Without one, notices wait (their job retries) until one is set.
 	Mail notify.Sender
+	// SMS sends text messages through the configured webhook, if any.
+	SMS notify.SMSSender
 	// Transfers checks disclosures to recipients; Complaints keeps the
 	// complaints register.
 	Transfers  *transfer.Service
@@ -129,6 +137,14 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	if err := m.checkSchema(ctx); err != nil {
 		return err
 	}
+	if err := m.openSenders(); err != nil {
+		return err
+	}
+	// Templates are parsed now: a broken one fails the start, not a notice.
+	templates, err := notify.LoadTemplates()
+	if err != nil {
+		return err
+	}
 	clock := cmp.Or[privet.Clock](m.Clock, privet.SystemClock{})
 	m.Clock = clock
 	m.Tenancy = &tenancy.Service{Store: m.Store, Master: m.Master, Clock: clock}
@@ -142,8 +158,12 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Incidents = &incident.Service{Store: m.Store, Vault: m.Vault, Policies: m.Policies, Clock: clock}
 	// Decisions keep subjects' status in memory: a vault change must reach them.
 	m.Vault.Changed = m.Consent.Forget
+	m.Packages = &export.Packages{Store: m.Store, Master: m.Master, Clock: clock}
+	m.Notices = &requests.MailNotifier{Templates: templates, Mail: m.Mail, SMS: m.SMS, Packages: m.Packages,
+		Vault: m.Vault, Policies: m.Policies, PublicURL: cfg.PublicURL, Clock: clock}
 	m.Requests = &requests.Service{Store: m.Store, Keys: m.Keys, Master: m.Master, Vault: m.Vault, Consent: m.Consent,
-		Policies: m.Policies, Clock: clock, Logger: m.Logger}
+		Policies: m.Policies, Clock: clock, Logger: m.Logger, Notifier: m.Notices,
+		Packages: &export.Builder{Packages: m.Packages, Vault: m.Vault, Consent: m.Consent, Policies: m.Policies}}
 	// An erasure keeps what the legal holds placed through retention keep.
 	m.Requests.Holds = requests.LegalHolds{Store: m.Store, Clock: clock}
 	m.Transfers = &transfer.Service{Store: m.Store, Policies: m.Policies, Consent: m.Consent, Clock: clock}
@@ -155,6 +175,27 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Policies, Clock: clock}
 	m.Retention.Changed = m.Consent.Forget
 	return m.newJobs()
+}
+
+// openSenders makes the email and text message senders the configuration
+// names, unless they were set already (tests set their own).
+func (m *Main) openSenders() error {
+	cfg := &m.Config
+	if m.Mail == nil && cfg.SMTPURL != "" {
+		s, err := notify.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return err
+		}
+		m.Mail = s
+	}
+	if m.SMS == nil && cfg.SMSWebhookURL != "" {
+		s, err := notify.NewWebhookSMS(cfg.SMSWebhookURL, cfg.SMSWebhookSecret, nil)
+		if err != nil {
+			return err
+		}
+		m.SMS = s
+	}
+	return nil
 }
 
 // setPolicy makes pol the policy of tenants that published none: one-shot
@@ -244,6 +285,10 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Policies.Notices.Sender = m.Mail
 	m.Incidents.Sender = m.Mail
 	m.Disclosures.Sender = m.Mail
+	m.Notices.Mail, m.Notices.SMS = m.Mail, m.SMS
+	if m.Notices.PublicURL == "" {
+		m.Logger.Warn("no public URL (--public-url): request notices carry no links, and completed access requests wait to be told until one is set")
+	}
 	if err := m.Consent.Start(ctx); err != nil {
 		return err
 	}
@@ -263,6 +308,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Vault:        m.Vault,
 		Consent:      m.Consent,
 		Requests:     m.Requests,
+		Packages:     m.Packages,
 		Incidents:    m.Incidents,
 		Retention:    m.Retention,
 		Audit:        m.Audit,

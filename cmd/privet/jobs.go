@@ -28,6 +28,12 @@ type rewrapJob struct{}
 
 func (rewrapJob) Kind() string { return "keys.rewrap" }
 
+// packagesExpireJob deletes the access packages past their download window,
+// of every tenant, with their chunks.
+type packagesExpireJob struct{}
+
+func (packagesExpireJob) Kind() string { return "packages.expire" }
+
 // newJobs registers the workers of every background job on m.Jobs.
 func (m *Main) newJobs() error {
 	if m.Jobs == nil {
@@ -60,7 +66,18 @@ func (m *Main) newJobs() error {
 		return m.Requests.Execute(ctx, j.TenantID, j.RequestID)
 	})
 	jobs.Handle(m.Jobs, func(ctx context.Context, j requests.NotifyJob) error {
-		return m.Requests.SendNotice(ctx, j)
+		err := m.Requests.SendNotice(ctx, j)
+		switch privet.ErrorCode(err) {
+		case privet.EINVALID, privet.EFORBIDDEN:
+			// No address to write to, or none the policy lets us read:
+			// retrying cannot help.
+			return jobs.Cancel(err)
+		}
+		return err
+	})
+	jobs.Handle(m.Jobs, func(ctx context.Context, _ packagesExpireJob) error {
+		_, err := m.Packages.DeleteExpired(ctx, m.Packages.Clock.Now())
+		return err
 	})
 	jobs.Handle(m.Jobs, func(ctx context.Context, _ requests.ExpireJob) error {
 		_, err := m.Requests.ExpireUnverified(ctx)
@@ -146,6 +163,7 @@ var periodicJobs = []jobs.Periodic{
 	{Job: checkpointJob{}, Every: time.Hour},
 	{Job: rewrapJob{}, Every: 10 * time.Minute},
 	{Job: requests.ExpireJob{}, Every: 15 * time.Minute},
+	{Job: packagesExpireJob{}, Every: time.Hour},
 	// A version takes effect at midnight; a minute later its consent
 	// renewal has run.
 	{Job: policies.ActivateJob{}, Every: time.Minute, RunOnStart: true},
