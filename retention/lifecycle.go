@@ -156,8 +156,19 @@ func (s *Service) Collected(ctx context.Context, tenantID, id string) error {
 		if err != nil {
 			return err
 		}
-		return tx.ScheduleRetention(ctx, schedule(pol, tenantID, id, pol.RulesFor(policy.TriggerCollected), sub.CreatedAt))
+		return ScheduleCollected(ctx, tx, pol, sub)
 	})
+}
+
+// ScheduleCollected schedules, in tx, the rules triggered by collection for
+// a subject, from the time it was created: the vault runs it in the
+// transaction that creates the subject (vault.Service.Created).
+func ScheduleCollected(ctx context.Context, tx privet.Tx, pol *policy.Compiled, sub *privet.Subject) error {
+	items := schedule(pol, sub.TenantID, sub.ID, pol.RulesFor(policy.TriggerCollected), sub.CreatedAt)
+	if len(items) == 0 {
+		return nil
+	}
+	return tx.ScheduleRetention(ctx, items)
 }
 
 // RelationshipEnded records that the relationship with each subject ended

@@ -522,3 +522,36 @@ func TestRulesThatTogetherEmptyASubjectEraseIt(t *testing.T) {
 		})
 	}
 }
+
+// Data is scheduled when it is collected: a subject created through the
+// vault (with retention's hook, as the server wires it) has its usage data
+// due two years later, in the same transaction as its creation, and the
+// sweep then acts on it.
+func TestCollectionSchedulesItsRules(t *testing.T) {
+	e := newEnv(t)
+	e.svc.Vault.Created = retention.ScheduleCollected
+	id := e.subject("collected@example.com", vault.FieldInput{Name: "cookie", Category: "user.device.cookie_id", Value: "c-123"})
+	var items []privet.RetentionItem
+	if err := e.svc.Store.View(context.Background(), func(tx privet.Tx) (err error) {
+		items, err = tx.ScheduledRetention(context.Background(), e.tenant, privet.RetentionFilter{SubjectID: id, Limit: 100})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var due time.Time
+	for _, it := range items {
+		if it.RuleKey == "usage_data" {
+			due = it.DueAt
+		}
+	}
+	if want := e.clock.Now().AddDate(2, 0, 0); !due.Equal(want) {
+		t.Fatalf("usage data due %v, want %v (items %+v)", due, want, items)
+	}
+	e.clock.Advance(2*365*day + 2*day)
+	e.sweep()
+	for _, f := range e.stored(id).Fields {
+		if f.Category == "user.device.cookie_id" {
+			t.Fatal("the cookie id outlived its two years")
+		}
+	}
+}

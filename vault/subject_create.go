@@ -43,6 +43,11 @@ func (s *Service) Create(ctx context.Context, actor privet.Actor, tenantID strin
 		if err := tx.CreateSubject(ctx, sub); err != nil {
 			return err
 		}
+		if s.Created != nil {
+			if err := s.Created(ctx, tx, pol, sub); err != nil {
+				return err
+			}
+		}
 		return tx.AppendAudit(ctx, ev)
 	})
 	if err != nil {

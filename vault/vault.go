@@ -50,6 +50,10 @@ type Service struct {
 	// ReloadMaster re-reads the master keyset, so a version added by a
 	// rotation in another process opens here too. Optional.
 	ReloadMaster func() error
+	// Created, when set, runs in the transaction that stores a new subject,
+	// so what a creation starts (retention's rules triggered by collection)
+	// commits with it or not at all.
+	Created func(ctx context.Context, tx privet.Tx, pol *policy.Compiled, sub *privet.Subject) error
 	// Changed, when set, hears of every change to a subject's status,
 	// jurisdiction or age, so caches of them (consent decisions) stay true.
 	Changed func(tenantID, subjectID string)

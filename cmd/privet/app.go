@@ -174,6 +174,8 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: m.Vault}}
 	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Policies, Clock: clock}
 	m.Retention.Changed = m.Consent.Forget
+	// A new subject's data starts the rules triggered by its collection.
+	m.Vault.Created = retention.ScheduleCollected
 	return m.newJobs()
 }
 
