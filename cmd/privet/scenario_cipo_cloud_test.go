@@ -339,27 +339,33 @@ func TestScenarioCIPOCloud(t *testing.T) {
 			t.Error("restricted data not readable to defend legal claims")
 		}
 
-		// Access and portability: due in one calendar month, extendable by
-		// two more with a reason.
-		acc := c.file(de, "access", nil)
-		r := c.request(acc)
+		// Requests are due in one calendar month, extendable by two more
+		// with a reason. A correction waiting for its accuracy to be checked
+		// is still open, so it is the one extended (an access request may
+		// complete before anyone could extend it).
+		const to = "rights@example.de"
+		slow := c.file(de, "rectification", map[string]any{"corrections": map[string]string{"company": "Beispiel AG"}})
+		r := c.request(slow)
 		received, due := c.time(r, "received_at"), c.time(r, "due_at")
 		if want := received.AddDate(0, 1, 0); !due.Equal(want) {
-			t.Errorf("access due %v, want %v (one month)", due, want)
+			t.Errorf("rectification due %v, want %v (one month)", due, want)
 		}
-		ext := s.must(http.StatusOK, "POST", "/v1/requests/"+acc+"/extend", map[string]any{"reason": "complex: several products"})
+		ext := s.must(http.StatusOK, "POST", "/v1/requests/"+slow+"/extend", map[string]any{"reason": "complex: several products"})
 		if got := c.time(ext, "due_at"); !got.Equal(received.AddDate(0, 3, 0)) {
-			t.Errorf("extended access due %v, want %v (three months)", got, received.AddDate(0, 3, 0))
+			t.Errorf("extended request due %v, want %v (three months)", got, received.AddDate(0, 3, 0))
+		}
+		// The person is told of the extension and why.
+		if m := c.mail(to, slow, "We need more time"); !strings.Contains(m.Text, "complex: several products") ||
+			!strings.Contains(m.Text, received.AddDate(0, 3, 0).Format("January 2, 2006")) {
+			t.Errorf("the extension email lacks its reason or the new date:\n%s", m.Text)
+		}
+		acc := c.file(de, "access", nil)
+		if r := c.request(acc); !c.time(r, "due_at").Equal(c.time(r, "received_at").AddDate(0, 1, 0)) {
+			t.Errorf("access due %v, want one month after %v", r["due_at"], r["received_at"])
 		}
 		port := c.file(de, "portability", nil)
 		if got := c.request(port)["type"]; got != "portability" {
 			t.Errorf("portability request type = %v", got)
-		}
-		// The person is told of the extension and why.
-		const to = "rights@example.de"
-		if m := c.mail(to, acc, "We need more time"); !strings.Contains(m.Text, "complex: several products") ||
-			!strings.Contains(m.Text, received.AddDate(0, 3, 0).Format("January 2, 2006")) {
-			t.Errorf("the extension email lacks its reason or the new date:\n%s", m.Text)
 		}
 		// The copy: a link in the completion email downloads a ZIP holding
 		// the person's data with the purposes, recipients, transfers,
