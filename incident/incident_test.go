@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/notify"
+	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/privettest"
 	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/tenancy"
@@ -496,5 +498,27 @@ func TestTemplateNotice(t *testing.T) {
 	}
 	if m.Subject == "" || m.To != "a@example.com" {
 		t.Errorf("subject %q to %q", m.Subject, m.To)
+	}
+}
+
+// A policy none of whose purposes may read email addresses cannot have its
+// people emailed: asking is refused at once, and no job is left to retry.
+func TestNotifyRefusedWithoutAnAddressPurpose(t *testing.T) {
+	e := newEnv(t)
+	inc := e.create(breach())
+	src, err := examples.FS.ReadFile("codropshipping/policy.yaml") // users give a mobile number, no email
+	if err != nil {
+		t.Fatal(err)
+	}
+	noEmail, err := policy.Parse("codropshipping/policy.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.inc.Policies = vault.StaticPolicy{Compiled: noEmail}
+	if _, err := e.inc.NotifyPeople(e.ctx, tenancy.Operator(), e.tenant, inc.ID); privet.ErrorCode(err) != privet.EINVALID {
+		t.Fatalf("NotifyPeople = %v, want EINVALID", err)
+	}
+	if n, err := e.svc.Store.(storetest.JobCounter).JobCount(e.ctx, incident.NoticeJob{}.Kind()); err != nil || n != 0 {
+		t.Fatalf("notice jobs = %d (%v), want none", n, err)
 	}
 }

@@ -33,6 +33,14 @@ func (s *Service) NotifyPeople(ctx context.Context, actor privet.Actor, tenantID
 	if inc.Status == privet.IncidentClosed {
 		return 0, privet.Errorf(privet.ECONFLICT, "the incident is closed")
 	}
+	// Refuse now what the job could never do: read an address to write to.
+	pol, err := s.Policies.Policy(ctx, tenantID)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := vault.NoticePurpose(pol, s.NoticePurpose); err != nil {
+		return 0, err
+	}
 	if _, err := s.FindAffected(ctx, actor, tenantID, id, nil); err != nil {
 		return 0, err
 	}

@@ -63,33 +63,18 @@ type Notices struct {
 	Renderer Renderer // TextRenderer when nil
 	Subjects SubjectReader
 	// Purpose is the purpose addresses are read for. When empty, the first
-	// of NoticePurposes the policy declares and lets read
-	// user.contact.email is used.
+	// of vault.NoticePurposes the policy lets read user.contact.email is
+	// used.
 	Purpose string
-}
-
-// NoticePurposes are the purposes, most specific first, under which a
-// policy change notice reads the address it is sent to.
-var NoticePurposes = []string{
-	"essential.service.notifications.email",
-	"essential.service.notifications",
-	"essential.legal_obligation",
-	"essential.service",
 }
 
 // noticeActor reads addresses and records notices.
 var noticeActor = privet.Actor{Type: privet.ActorSystem, ID: NoticeJob{}.Kind()}
 
+// purpose is the purpose addresses are read for: the one configured, or
+// the first of vault.NoticePurposes the policy lets read email addresses.
 func (n *Notices) purpose(pol *policy.Compiled) (string, error) {
-	if n.Purpose != "" {
-		return n.Purpose, nil
-	}
-	for _, p := range NoticePurposes {
-		if pol.MayRead(p, "user.contact.email") {
-			return p, nil
-		}
-	}
-	return "", privet.Errorf(privet.EINVALID, "no purpose of the policy may read user.contact.email to send policy change notices")
+	return vault.NoticePurpose(pol, n.Purpose)
 }
 
 // SendNotices is the notice job's worker: it emails every active subject with
