@@ -566,13 +566,21 @@ func TestScenarioPypeServer(t *testing.T) {
 		sub := s.subject(map[string]any{"jurisdiction": "CA",
 			"identities": []map[string]any{pypeEmail("toronto@acme-client.example"), pypePhone("+14165550100")},
 			"fields":     []map[string]any{pypeField("name", "user.name", "Tor Onto")}})
-		r := p.file(sub, "access", nil)
+		// The person asks through the public form: the request waits for
+		// the code (the clock running), so it is still open when extended;
+		// one the app files completes before anyone could extend it.
+		code, out := s.public("POST", "/v1/public/requests", map[string]any{"tenant": s.tenant, "type": "access",
+			"jurisdiction": "CA", "identity": pypeEmail("toronto@acme-client.example")}, nil)
+		if code != http.StatusAccepted {
+			t.Fatalf("public access request = %d %v", code, out)
+		}
+		id := out["id"].(string)
+		r := s.must(http.StatusOK, "GET", "/v1/requests/"+id, nil)
 		received, due := pypeTime(t, r["received_at"]), pypeTime(t, r["due_at"])
 		if want := received.AddDate(0, 0, 30); !due.Equal(want) {
 			t.Errorf("access due %s, want %s (30 days)", due, want)
 		}
-		id := r["id"].(string)
-		s.advanceDays(20)
+		s.advance(time.Hour)
 		ext := s.must(http.StatusOK, "POST", "/v1/requests/"+id+"/extend", map[string]any{"reason": "The records must be converted to a readable format."})
 		if to := pypeTime(t, ext["due_at"]); !to.Equal(received.AddDate(0, 0, 60)) {
 			t.Errorf("extended to %s, want 30 more days", to)
@@ -587,7 +595,7 @@ func TestScenarioPypeServer(t *testing.T) {
 		p.mail("toronto@acme-client.example", id, "We need more time", "The records must be converted to a readable format.",
 			pypeTime(t, ext["due_at"]).Format("January 2, 2006"))
 		// A refusal carries its reason.
-		code, out := s.public("POST", "/v1/public/requests", map[string]any{"tenant": s.tenant, "type": "rectification",
+		code, out = s.public("POST", "/v1/public/requests", map[string]any{"tenant": s.tenant, "type": "rectification",
 			"jurisdiction": "CA", "identity": pypeEmail("toronto@acme-client.example"), "corrections": map[string]string{"name": "Toronto Doe"}}, nil)
 		if code != http.StatusAccepted {
 			t.Fatalf("public request = %d %v", code, out)
