@@ -1,14 +1,10 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -888,16 +884,7 @@ func (c cipo) errorText(m map[string]any) string {
 // subject or text holds want.
 func (c cipo) mail(to, id, want string) notifytest.Message {
 	c.s.t.Helper()
-	ref := "Reference: " + id
-	for n := 1; ; {
-		msgs := c.s.emailsTo(to, n)
-		for _, m := range msgs {
-			if strings.Contains(m.Text, ref) && strings.Contains(m.Subject+"\n"+m.Text, want) {
-				return m
-			}
-		}
-		n = len(msgs) + 1
-	}
+	return c.s.mailWith(to, "Reference: "+id, want)
 }
 
 // settled polls a request until it is closed and returns it. Closing a
@@ -919,39 +906,11 @@ func (c cipo) settled(id string) map[string]any {
 	}
 }
 
-// cipoPackageLink is the download link of a completion email, and its path.
-var cipoPackageLink = regexp.MustCompile(`https?://\S+?(/v1/public/packages/\S+)`)
-
 // download follows the link of a completion email, as the person's browser
 // would, and returns the files of the ZIP it gets by name.
 func (c cipo) download(m notifytest.Message) map[string][]byte {
 	c.s.t.Helper()
-	link := cipoPackageLink.FindStringSubmatch(m.Text)
-	if link == nil {
-		c.s.t.Fatalf("no download link in the completion email:\n%s", m.Text)
-	}
-	code, pkg := c.s.raw("GET", link[1], nil, nil)
-	if code != http.StatusOK {
-		c.s.t.Fatalf("download = %d %.200s", code, pkg)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
-	if err != nil {
-		c.s.t.Fatalf("the download is not a ZIP: %v", err)
-	}
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		r, err := f.Open()
-		if err != nil {
-			c.s.t.Fatal(err)
-		}
-		b, err := io.ReadAll(r)
-		r.Close()
-		if err != nil {
-			c.s.t.Fatalf("%s: %v", f.Name, err)
-		}
-		files[f.Name] = b
-	}
-	return files
+	return c.s.packageFiles(m)
 }
 
 // cipoExport is what the scenario reads of a package's data.json.

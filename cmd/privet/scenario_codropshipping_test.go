@@ -852,20 +852,8 @@ func (d *dropship) request(t *testing.T, subject, typ string, corrections map[st
 // package builder is wired.
 func (d *dropship) settled(t *testing.T, id string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if st := d.requestStatus(t, id); st != "in_progress" {
-			return st
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("request %s still in progress", id)
-		case <-tick.C:
-		}
-	}
+	st, _ := d.in(t).requestSettled(id)["status"].(string)
+	return st
 }
 
 func (d *dropship) requestStatus(t *testing.T, id string) string {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -571,36 +570,18 @@ func fileRequest(t *testing.T, s *scenario, subject, typ string, extra map[strin
 // jobs (notices, packages) it need not wait for.
 func doneRequest(t *testing.T, s *scenario, r map[string]any) map[string]any {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		got := s.must(http.StatusOK, "GET", "/v1/requests/"+r["id"].(string), nil)
-		if got["status"] == "completed" {
-			return got
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("%s request is %v, want completed: %v", got["type"], got["status"], got)
-		case <-tick.C:
-		}
+	got := s.in(t).requestSettled(r["id"].(string))
+	if got["status"] != "completed" {
+		t.Fatalf("%s request is %v, want completed: %v", got["type"], got["status"], got)
 	}
+	return got
 }
 
 // mailAbout waits for an email to to that names the request and holds
 // want, and returns it.
 func mailAbout(t *testing.T, s *scenario, to, request, want string) notifytest.Message {
 	t.Helper()
-	for n := 1; ; {
-		msgs := s.emailsTo(to, n)
-		for _, m := range msgs {
-			if strings.Contains(m.Text, request) && strings.Contains(m.Subject+"\n"+m.Text, want) {
-				return m
-			}
-		}
-		n = len(msgs) + 1
-	}
+	return s.in(t).mailWith(to, request, want)
 }
 
 // packageData follows the download link of a completed request's email
@@ -608,17 +589,7 @@ func mailAbout(t *testing.T, s *scenario, to, request, want string) notifytest.M
 // public URL; the path is asked of the scenario's server.
 func packageData(t *testing.T, s *scenario, to, request string) string {
 	t.Helper()
-	m := mailAbout(t, s, to, request, requests.DownloadPath)
-	link := regexp.MustCompile(`https?://\S+` + regexp.QuoteMeta(requests.DownloadPath) + `\S+`).FindString(m.Text)
-	u, err := url.Parse(link)
-	if err != nil || link == "" {
-		t.Fatalf("no download link in the completion email:\n%s", m.Text)
-	}
-	code, pkg := s.raw("GET", u.Path, nil, nil)
-	if code != http.StatusOK {
-		t.Fatalf("download = %d %.200s", code, pkg)
-	}
-	return dataJSON(t, pkg)
+	return string(s.in(t).packageFiles(mailAbout(t, s, to, request, requests.DownloadPath))["data.json"])
 }
 
 // sweep runs the retention sweep from the command line.

@@ -893,55 +893,19 @@ func (p pype) on(t *testing.T) (*scenario, pype) {
 // in progress, so waiting for every execution job could last forever.)
 func (p pype) settle(r map[string]any) map[string]any {
 	p.t.Helper()
-	id, _ := r["id"].(string)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		r = p.request(id)
-		if r["status"] != "in_progress" {
-			return r
-		}
-		select {
-		case <-ctx.Done():
-			p.t.Fatalf("request %s still in progress", r["type"])
-		case <-tick.C:
-		}
-	}
+	return p.requestSettled(r["id"].(string))
 }
 
 // mail waits for an email to addr whose subject or text holds every one of
 // want and returns it.
 func (p pype) mail(addr string, want ...string) notifytest.Message {
 	p.t.Helper()
-	for n := 1; ; n++ {
-		msgs := p.emailsTo(addr, n)
-	next:
-		for _, m := range msgs {
-			for _, w := range want {
-				if !strings.Contains(m.Subject+"\n"+m.Text, w) {
-					continue next
-				}
-			}
-			return m
-		}
-	}
+	return p.mailWith(addr, want...)
 }
 
 // pkg waits for the completion email of request id to addr, downloads the
 // package its link leads to from this server and returns data.json.
 func (p pype) pkg(addr, id string) string {
 	p.t.Helper()
-	m := p.mail(addr, id, requests.DownloadPath)
-	link := linkRE.FindString(strings.ReplaceAll(m.Text, "https://", "http://"))
-	if link == "" {
-		p.t.Fatalf("no download link in the completion email:\n%s", m.Text)
-	}
-	path := link[strings.Index(link, requests.DownloadPath):]
-	code, raw := p.raw("GET", path, nil, nil)
-	if code != http.StatusOK {
-		p.t.Fatalf("download = %d %.200s", code, raw)
-	}
-	return dataJSON(p.t, raw)
+	return string(p.packageFiles(p.mail(addr, id, requests.DownloadPath))["data.json"])
 }

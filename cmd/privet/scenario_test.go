@@ -12,6 +12,7 @@ package main
 // named by its id, run through promise(); TestMain prints which hold.
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -32,6 +33,7 @@ import (
 	"github.com/privet-dev/privet/config"
 	"github.com/privet-dev/privet/notify"
 	"github.com/privet-dev/privet/notify/notifytest"
+	"github.com/privet-dev/privet/requests"
 )
 
 // scenarioStart is when every scenario's clock starts.
@@ -236,6 +238,84 @@ func (s *scenario) emailsTo(to string, n int) []notifytest.Message {
 		}
 		if _, err := s.mail.WaitFor(ctx, len(s.mail.Messages())+1); err != nil {
 			s.t.Fatalf("%d emails to %s, want %d: %v", len(got), to, n, err)
+		}
+	}
+}
+
+// mailWith waits for an email to to whose subject or text holds every one
+// of want, and returns it.
+func (s *scenario) mailWith(to string, want ...string) notifytest.Message {
+	s.t.Helper()
+	for n := 1; ; {
+		msgs := s.emailsTo(to, n)
+	next:
+		for _, m := range msgs {
+			for _, w := range want {
+				if !strings.Contains(m.Subject+"\n"+m.Text, w) {
+					continue next
+				}
+			}
+			return m
+		}
+		n = len(msgs) + 1
+	}
+}
+
+// packageLink is the download link of a completion email; its first group
+// is the path.
+var packageLink = regexp.MustCompile(`https?://\S+?(` + regexp.QuoteMeta(requests.DownloadPath) + `\S+)`)
+
+// packageFiles follows the download link of m as the person's browser
+// would, and returns the files of the ZIP it gets, by name. The link names
+// the public URL; its path is asked of the scenario's server.
+func (s *scenario) packageFiles(m notifytest.Message) map[string][]byte {
+	s.t.Helper()
+	link := packageLink.FindStringSubmatch(m.Text)
+	if link == nil {
+		s.t.Fatalf("no download link in the email:\n%s", m.Text)
+	}
+	code, pkg := s.raw("GET", link[1], nil, nil)
+	if code != http.StatusOK {
+		s.t.Fatalf("download = %d %.200s", code, pkg)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		s.t.Fatalf("the download is not a ZIP: %v", err)
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		r, err := f.Open()
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		b, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			s.t.Fatalf("%s: %v", f.Name, err)
+		}
+		files[f.Name] = b
+	}
+	return files
+}
+
+// requestSettled polls request id until its execution job has run (it is
+// neither open nor in progress) and returns it. Waiting for every
+// requests.execute job instead could wait on other requests' retries.
+func (s *scenario) requestSettled(id string) map[string]any {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a bound on a hang, not a measure
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		r := s.must(http.StatusOK, "GET", "/v1/requests/"+id, nil)
+		if r["status"] != "open" && r["status"] != "in_progress" {
+			return r
+		}
+		select {
+		case <-ctx.Done():
+			s.t.Fatalf("request %s still %v", id, r["status"])
+		case <-tick.C:
 		}
 	}
 }
