@@ -15,9 +15,11 @@ import (
 
 // CIPO Cloud Software (examples/cipo-cloud): every promise of its privacy
 // policy, by id (PROMISES.md C1-C15).
-func TestScenarioCIPOCloud(t *testing.T) {
+func TestScenarioCIPOCloud(t *testing.T) { onEngines(t, scenarioCIPOCloud) }
+
+func scenarioCIPOCloud(t *testing.T, engine string) {
 	const service = "cipo-cloud"
-	s := newScenario(t, service)
+	s := newScenario(t, engine, service)
 	c := cipo{s}
 
 	promise(t, service, "C1", func(t *testing.T) {

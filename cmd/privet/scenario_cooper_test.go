@@ -19,9 +19,11 @@ import (
 // privacy statement, by id (PROMISES.md O1-O10). People reach Cooper through
 // contact forms, newsletters and social media; Cooper's site files their
 // requests and asks privet before it uses or shares their data.
-func TestScenarioCooper(t *testing.T) {
+func TestScenarioCooper(t *testing.T) { onEngines(t, scenarioCooper) }
+
+func scenarioCooper(t *testing.T, engine string) {
 	const service = "cooper"
-	s := newScenario(t, service)
+	s := newScenario(t, engine, service)
 
 	promise(t, service, "O1", func(t *testing.T) {
 		s := s.in(t)

@@ -17,9 +17,11 @@ import (
 // guests' data of its hospitality clients. Every promise of its privacy
 // notice, by id (PROMISES.md K1-K11), driven the way the platform and its
 // clients' staff and guests would.
-func TestScenarioKipsu(t *testing.T) {
+func TestScenarioKipsu(t *testing.T) { onEngines(t, scenarioKipsu) }
+
+func scenarioKipsu(t *testing.T, engine string) {
 	const service = "kipsu"
-	s := newScenario(t, service)
+	s := newScenario(t, engine, service)
 
 	promise(t, service, "K1", func(t *testing.T) {
 		s, k := kipsuOn(s, t)

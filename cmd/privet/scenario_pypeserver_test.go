@@ -21,9 +21,11 @@ import (
 // id (PROMISES.md P1-P16). PypeServer sells B2B software: clients register,
 // their end users have profiles, and the policy offers US state rights to
 // everyone in the US, PIPEDA rights in Canada and GDPR rights in the EEA/UK.
-func TestScenarioPypeServer(t *testing.T) {
+func TestScenarioPypeServer(t *testing.T) { onEngines(t, scenarioPypeServer) }
+
+func scenarioPypeServer(t *testing.T, engine string) {
 	const service = "pypeserver"
-	s := newScenario(t, service)
+	s := newScenario(t, engine, service)
 	p := pype{s}
 
 	promise(t, service, "P1", func(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -29,11 +30,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/config"
 	"github.com/privet-dev/privet/notify"
 	"github.com/privet-dev/privet/notify/notifytest"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/storetest"
 )
 
 // scenarioStart is when every scenario's clock starts.
@@ -49,15 +53,31 @@ type scenario struct {
 	mail    *notifytest.Server
 	main    *Main
 	base    string // http://127.0.0.1:port
-	tenant  string
-	admin   string // an admin API key of the tenant
+	// database is the PostgreSQL URL of the scenario's own database; "" on SQLite.
+	database string
+	tenant   string
+	admin    string // an admin API key of the tenant
 }
 
-// newScenario serves the example policy of service on a fresh privet.
-func newScenario(t *testing.T, service string) *scenario {
+// onEngines runs a service's scenario on SQLite and, when
+// PRIVET_TEST_POSTGRES_URL is set, on PostgreSQL too, each as a subtest
+// named by the engine.
+func onEngines(t *testing.T, run func(t *testing.T, engine string)) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) { run(t, engine) })
+	}
+}
+
+// newScenario serves the example policy of service on a fresh privet, on
+// engine: SQLite in a temporary directory, or a database of its own on the
+// PostgreSQL server of PRIVET_TEST_POSTGRES_URL, dropped after the test.
+func newScenario(t *testing.T, engine, service string) *scenario {
 	t.Helper()
 	s := &scenario{t: t, service: service, dir: t.TempDir(), clock: privet.NewManualClock(scenarioStart),
 		policy: filepath.Join("..", "..", "examples", service, "policy.yaml")}
+	if engine == "postgres" {
+		s.database = freshDatabase(t)
+	}
 	s.mail = notifytest.NewServer(t)
 	code, out, errOut := s.cli("init", "--tenant-name", service)
 	if code != 0 {
@@ -106,10 +126,44 @@ func (s *scenario) in(t *testing.T) *scenario {
 	return &c
 }
 
+// freshDatabase creates a database on the test PostgreSQL server and
+// returns its URL; it is dropped when the test ends.
+func freshDatabase(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	base := storetest.PostgresURL()
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "privet_scenario_" + strings.ToLower(privet.NewID("s"))
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			t.Errorf("drop database: %v", err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop database: %v", err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
+}
+
 // config is the configuration the server and the command line share.
 func (s *scenario) config() config.Config {
 	cfg := config.Default()
-	cfg.DataDir, cfg.PolicyFile = s.dir, s.policy
+	cfg.DataDir, cfg.PolicyFile, cfg.DatabaseURL = s.dir, s.policy, s.database
 	cfg.SMTPURL, cfg.MailFrom = s.mail.URL(), "privacy@"+s.service+".example"
 	cfg.PublicURL = "https://privacy." + s.service + ".example"
 	return cfg
@@ -123,7 +177,7 @@ func (s *scenario) cli(args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
 	a := &app{cfg: config.Default(), out: &out, errOut: &errOut, clock: s.clock}
 	env := map[string]string{
-		"PRIVET_DATA_DIR": s.dir, "PRIVET_POLICY": s.policy,
+		"PRIVET_DATA_DIR": s.dir, "PRIVET_POLICY": s.policy, "PRIVET_DATABASE_URL": s.database,
 		"PRIVET_SMTP_URL": s.mail.URL(), "PRIVET_MAIL_FROM": "privacy@" + s.service + ".example",
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
@@ -353,7 +407,11 @@ func promise(t *testing.T, service, id string, fn func(t *testing.T)) {
 			if results.rows == nil {
 				results.rows = map[string]string{}
 			}
-			results.rows[service+"\t"+id] = outcome
+			key := service
+			if strings.Contains(t.Name(), "/postgres/") {
+				key += " (postgres)"
+			}
+			results.rows[key+"\t"+id] = outcome
 		})
 		fn(t)
 	})
