@@ -74,6 +74,11 @@ type Data struct {
 	PasswordReset bool
 	// ConsentAsked tells the person a policy change asks their consent again.
 	ConsentAsked bool
+	// Findings answer a request to know or a Shine the Light request, a
+	// line each (a category with its sources and purposes, a recipient with
+	// what it received); FindingsNone says such a request found nothing.
+	Findings     []string
+	FindingsNone bool
 }
 
 // Templates are the parsed message templates and their catalog. Safe for

@@ -47,6 +47,7 @@ func sample() notify.Data {
 		IncidentAdvice:  "Be wary of emails asking for your password; we never ask for it.",
 		PasswordReset:   true,
 		ConsentAsked:    true,
+		Findings:        []string{"user.name; from: subject; used for: essential.service", "Stripe (processor): user.financial"},
 	}
 }
 

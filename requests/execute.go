@@ -225,6 +225,31 @@ type ReportRecipient struct {
 	Categories []string `json:"categories,omitempty"`
 }
 
+// Lines words the report a line each, for the person's answer: every
+// category with where it came from and what it is used for, every recipient
+// with what it received. Keys, never values.
+func (r *KnowReport) Lines() []string {
+	var out []string
+	for _, c := range r.Categories {
+		line := c.Category
+		if len(c.Sources) > 0 {
+			line += "; from: " + strings.Join(c.Sources, ", ")
+		}
+		if len(c.Purposes) > 0 {
+			line += "; used for: " + strings.Join(c.Purposes, ", ")
+		}
+		out = append(out, line)
+	}
+	for _, rc := range r.Recipients {
+		line := rc.Name + " (" + rc.Type + ")"
+		if len(rc.Categories) > 0 {
+			line += ": " + strings.Join(rc.Categories, ", ")
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
 func covers(keys []string, category string) bool {
 	return slices.ContainsFunc(keys, func(k string) bool { return under(category, k) || under(k, category) })
 }

@@ -173,6 +173,10 @@ func (m *MailNotifier) data(ctx context.Context, n Notice) (notification.Data, e
 		// Whole minutes: "15 minutes", not "14 minutes 59 seconds".
 		d.CodeExpiresIn = max(t.Sub(m.now()).Round(time.Minute), time.Minute)
 	}
+	if f := v["findings"]; f != "" {
+		d.Findings = strings.Split(f, "\n")
+	}
+	d.FindingsNone = v["findings_none"] == "true"
 	switch n.Template {
 	case TemplateExtended:
 		d.Reason = v["extension_reason"]

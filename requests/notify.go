@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/privet-dev/privet"
@@ -115,6 +116,13 @@ func (s *Service) vars(pol *policy.Compiled, r *privet.Request) map[string]strin
 		}
 	}
 	d := readDetails(r)
+	if d.Report != nil {
+		if lines := d.Report.Lines(); len(lines) > 0 {
+			v["findings"] = strings.Join(lines, "\n")
+		} else {
+			v["findings_none"] = "true"
+		}
+	}
 	if d.PackageID != "" {
 		v["package_id"] = d.PackageID
 		if d.PackageExpires != nil {
