@@ -2,7 +2,6 @@ package requests
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"time"
 
@@ -277,14 +276,8 @@ func (s *Service) Confirm(ctx context.Context, actor privet.Actor, tenantID, id 
 // ConfirmByToken records a public requester's confirmation of an erasure,
 // through the request's status link.
 func (s *Service) ConfirmByToken(ctx context.Context, token string) (*privet.Request, error) {
-	var r *privet.Request
-	err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
-		r, err = tx.RequestByStatusToken(ctx, tokenHash(token))
-		return err
-	})
-	if errors.Is(err, privet.ErrNotFound) {
-		return nil, privet.Errorf(privet.ENOTFOUND, "no such request")
-	} else if err != nil {
+	r, err := s.byStatusToken(ctx, token)
+	if err != nil {
 		return nil, err
 	}
 	return s.Confirm(ctx, privet.Actor{Type: privet.ActorSubject, ID: r.ID}, r.TenantID, r.ID)

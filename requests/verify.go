@@ -254,14 +254,8 @@ type StatusView struct {
 // Status returns what a request's status link shows. A tampered or unknown
 // token is ENOTFOUND.
 func (s *Service) Status(ctx context.Context, token string) (*StatusView, error) {
-	var r *privet.Request
-	err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
-		r, err = tx.RequestByStatusToken(ctx, tokenHash(token))
-		return err
-	})
-	if errors.Is(err, privet.ErrNotFound) {
-		return nil, privet.Errorf(privet.ENOTFOUND, "no such request")
-	} else if err != nil {
+	r, err := s.byStatusToken(ctx, token)
+	if err != nil {
 		return nil, err
 	}
 	d := readDetails(r)
@@ -271,4 +265,18 @@ func (s *Service) Status(ctx context.Context, token string) (*StatusView, error)
 		v.Fee = r.Fee.Amount
 	}
 	return v, nil
+}
+
+// byStatusToken finds the request a status link names. A tampered or
+// unknown token is ENOTFOUND, saying nothing more.
+func (s *Service) byStatusToken(ctx context.Context, token string) (*privet.Request, error) {
+	var r *privet.Request
+	err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
+		r, err = tx.RequestByStatusToken(ctx, tokenHash(token))
+		return err
+	})
+	if errors.Is(err, privet.ErrNotFound) {
+		return nil, privet.Errorf(privet.ENOTFOUND, "no such request")
+	}
+	return r, err
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/tenancy"
-	"github.com/privet-dev/privet/vault"
 )
 
 // incidentsCommand is the breach register from the command line, as the
@@ -26,15 +25,7 @@ func (a *app) incidentsCommand() *cobra.Command {
 		Args:  noArgs,
 	}
 	withIncidents := func(cmd *cobra.Command, fn func(ctx context.Context, s *incident.Service) error) error {
-		return a.withMain(cmd, func(ctx context.Context, m *Main) error {
-			pol, err := loadPolicy(m.Config.PolicyFile, m.Config.Demo)
-			if err != nil {
-				return err
-			}
-			m.Vault.Policies = vault.StaticPolicy{Compiled: pol}
-			m.Incidents.Policies = m.Vault.Policies
-			return fn(ctx, m.Incidents)
-		})
+		return a.withPolicy(cmd, func(ctx context.Context, m *Main) error { return fn(ctx, m.Incidents) })
 	}
 	printJSON := func(v any) error {
 		enc := json.NewEncoder(a.out)

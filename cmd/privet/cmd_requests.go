@@ -11,7 +11,6 @@ import (
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/requests"
 	"github.com/privet-dev/privet/tenancy"
-	"github.com/privet-dev/privet/vault"
 )
 
 // requestsCommand is the privacy team's request queue from the command
@@ -27,20 +26,7 @@ func (a *app) requestsCommand() *cobra.Command {
 		Args:  noArgs,
 	}
 	withRequests := func(cmd *cobra.Command, fn func(ctx context.Context, r *requests.Service) error) error {
-		return a.withMain(cmd, func(ctx context.Context, m *Main) error {
-			pol, err := loadPolicy(m.Config.PolicyFile, m.Config.Demo)
-			if err != nil {
-				return err
-			}
-			m.Vault.Policies = vault.StaticPolicy{Compiled: pol}
-			m.Requests.Policies = m.Vault.Policies
-			return fn(ctx, m.Requests)
-		})
-	}
-	printJSON := func(v any) error {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return a.withPolicy(cmd, func(ctx context.Context, m *Main) error { return fn(ctx, m.Requests) })
 	}
 	op := tenancy.Operator()
 
@@ -73,7 +59,7 @@ func (a *app) requestsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printJSON(struct {
+				return a.printJSON(struct {
 					*privet.Request
 					Details json.RawMessage `json:"details,omitempty"`
 				}{q, json.RawMessage(q.Details)})
@@ -146,7 +132,7 @@ func (a *app) requestsCommand() *cobra.Command {
 				if format == "csv" {
 					return rep.WriteCSV(a.out)
 				}
-				return printJSON(rep)
+				return a.printJSON(rep)
 			})
 		},
 	}

@@ -13,16 +13,6 @@ import (
 	"github.com/privet-dev/privet/tenancy"
 )
 
-// withRetention opens privet with the policy and runs fn against retention.
-func (a *app) withRetention(cmd *cobra.Command, fn func(ctx context.Context, m *Main) error) error {
-	return a.withMain(cmd, func(ctx context.Context, m *Main) error {
-		if err := m.usePolicy(); err != nil {
-			return err
-		}
-		return fn(ctx, m)
-	})
-}
-
 // retentionCommand shows and runs retention (needs --policy or --demo).
 func (a *app) retentionCommand() *cobra.Command {
 	var (
@@ -43,7 +33,7 @@ func (a *app) retentionCommand() *cobra.Command {
 				}
 				f.Before = t
 			}
-			return a.withRetention(cmd, func(ctx context.Context, m *Main) error {
+			return a.withPolicy(cmd, func(ctx context.Context, m *Main) error {
 				tw := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "DUE\tSUBJECT\tRULE\tACTION\tHELD BY")
 				shown := 0
@@ -78,7 +68,7 @@ func (a *app) retentionCommand() *cobra.Command {
 		Short: "Sweep now: act on every due item of every tenant and print the report",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withRetention(cmd, func(ctx context.Context, m *Main) error {
+			return a.withPolicy(cmd, func(ctx context.Context, m *Main) error {
 				rep, err := m.Retention.Sweep(ctx, m.Retention.Clock.Now())
 				if rep != nil {
 					if perr := a.printJSON(rep); perr != nil {
@@ -113,7 +103,7 @@ func (a *app) holdsCommand() *cobra.Command {
 				}
 				in.Until = &t
 			}
-			return a.withRetention(cmd, func(ctx context.Context, m *Main) error {
+			return a.withPolicy(cmd, func(ctx context.Context, m *Main) error {
 				h, err := m.Retention.PlaceHold(ctx, tenancy.Operator(), tenantID, in)
 				if err != nil {
 					return err
@@ -131,7 +121,7 @@ func (a *app) holdsCommand() *cobra.Command {
 		Short: "List holds",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withRetention(cmd, func(ctx context.Context, m *Main) error {
+			return a.withPolicy(cmd, func(ctx context.Context, m *Main) error {
 				f := privet.HoldFilter{SubjectID: subjectID, Limit: 1000}
 				if active {
 					f.ActiveAt = m.Retention.Clock.Now()
@@ -151,7 +141,7 @@ func (a *app) holdsCommand() *cobra.Command {
 		Short: "Release a hold",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withRetention(cmd, func(ctx context.Context, m *Main) error {
+			return a.withPolicy(cmd, func(ctx context.Context, m *Main) error {
 				h, err := m.Retention.ReleaseHold(ctx, tenancy.Operator(), tenantID, args[0])
 				if err != nil {
 					return err
@@ -176,7 +166,7 @@ func (a *app) windDownCommand() *cobra.Command {
 		Short: "End the service: notify every subject, then delete or anonymize everything after the notice period",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withRetention(cmd, func(ctx context.Context, m *Main) error {
+			return a.withPolicy(cmd, func(ctx context.Context, m *Main) error {
 				rep, err := m.Retention.WindDown(ctx, tenancy.Operator(), tenantID, period, m.Mail)
 				if rep != nil {
 					if perr := a.printJSON(rep); perr != nil {

@@ -28,14 +28,7 @@ func (a *app) subjectsCommand() *cobra.Command {
 	}
 	// withVault opens privet with the policy and runs fn against the vault.
 	withVault := func(cmd *cobra.Command, fn func(ctx context.Context, v *vault.Service) error) error {
-		return a.withMain(cmd, func(ctx context.Context, m *Main) error {
-			pol, err := loadPolicy(m.Config.PolicyFile, m.Config.Demo)
-			if err != nil {
-				return err
-			}
-			m.Vault.Policies = vault.StaticPolicy{Compiled: pol}
-			return fn(ctx, m.Vault)
-		})
+		return a.withPolicy(cmd, func(ctx context.Context, m *Main) error { return fn(ctx, m.Vault) })
 	}
 	printJSON := func(v any) error {
 		enc := json.NewEncoder(a.out)
@@ -167,7 +160,7 @@ func (a *app) subjectsCommand() *cobra.Command {
 		Short: "Close the subject's account; retention decides when its data goes",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withRetention(cmd, func(ctx context.Context, m *Main) error {
+			return a.withPolicy(cmd, func(ctx context.Context, m *Main) error {
 				if err := m.Retention.Close(ctx, op, tenantID, args[0]); err != nil {
 					return err
 				}

@@ -17,14 +17,13 @@ func (a *app) transfersCommand() *cobra.Command {
 	return cmd
 }
 
-// withPolicy opens privet with the policy loaded into every service.
+// withPolicy opens privet with the configured policy as the one of tenants
+// that published none, so every service reads the policy in force.
 func (a *app) withPolicy(cmd *cobra.Command, fn func(ctx context.Context, m *Main) error) error {
 	return a.withMain(cmd, func(ctx context.Context, m *Main) error {
-		pol, err := loadPolicy(m.Config.PolicyFile, m.Config.Demo)
-		if err != nil {
+		if err := m.usePolicy(); err != nil {
 			return err
 		}
-		m.setPolicy(pol)
 		return fn(ctx, m)
 	})
 }
