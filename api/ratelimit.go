@@ -109,14 +109,10 @@ func (l *keyLimiter) allow(key string) bool { return l.take(key) }
 // clientNetwork is the /24 or /48 of an address; the zero prefix when the
 // address does not parse.
 func clientNetwork(addr string) netip.Prefix {
-	ap, err := netip.ParseAddrPort(addr)
-	var a netip.Addr
-	if err == nil {
-		a = ap.Addr()
-	} else if a, err = netip.ParseAddr(addr); err != nil {
+	a, ok := parseAddr(addr)
+	if !ok {
 		return netip.Prefix{}
 	}
-	a = a.Unmap().WithZone("")
 	bits := 48
 	if a.Is4() {
 		bits = 24

@@ -10,6 +10,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -81,6 +82,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// Version is shown in the OpenAPI document.
 	Version string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; requests from anywhere else are taken at their peer
+	// address.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP API.
@@ -132,7 +137,7 @@ func New(cfg Config) (*Server, error) {
 	s.api = humago.New(s.mux, humaConfig(cfg.Version))
 	s.api.UseMiddleware(s.authenticate)
 	s.routes()
-	s.handler = s.observe(recoverPanics(securityHeaders(privacySignals(limitBody(cfg.MaxBodyBytes, s.mux)))))
+	s.handler = s.observe(clientAddress(cfg.TrustedProxies, recoverPanics(securityHeaders(privacySignals(limitBody(cfg.MaxBodyBytes, s.mux))))))
 	return s, nil
 }
 

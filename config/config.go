@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -37,6 +38,9 @@ type Config struct {
 	// for none. SMSWebhookSecret is the HMAC key that signs them.
 	SMSWebhookURL    string
 	SMSWebhookSecret string
+	// TrustedProxies lists the reverse proxies (IPs or CIDR prefixes,
+	// comma-separated) whose X-Forwarded-For header names the client.
+	TrustedProxies string
 }
 
 // Default returns the configuration with every default filled in.
@@ -68,6 +72,7 @@ func (c *Config) RegisterFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "From address of the emails privet sends")
 	fs.StringVar(&c.SMSWebhookURL, "sms-webhook-url", c.SMSWebhookURL, "URL that receives text messages to send, as signed JSON POSTs; empty for none")
 	fs.StringVar(&c.SMSWebhookSecret, "sms-webhook-secret", c.SMSWebhookSecret, "secret that signs the SMS webhook's requests (HMAC-SHA256)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "reverse proxies whose X-Forwarded-For names the client: IPs or CIDR prefixes, comma-separated; empty trusts none")
 }
 
 // EnvName is the environment variable of a flag: PRIVET_ and the flag's name
@@ -185,7 +190,32 @@ func (c *Config) Validate() error {
 	if c.SMSWebhookSecret != "" && c.SMSWebhookURL == "" {
 		return fmt.Errorf("--sms-webhook-secret: set without --sms-webhook-url")
 	}
+	if _, err := c.TrustedProxyPrefixes(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// TrustedProxyPrefixes is TrustedProxies parsed: a bare IP is a prefix of
+// its full length.
+func (c *Config) TrustedProxyPrefixes() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(c.TrustedProxies, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			a, aerr := netip.ParseAddr(item)
+			if aerr != nil || a.Zone() != "" {
+				return nil, fmt.Errorf("--trusted-proxies: each entry must be an IP address or a CIDR prefix such as 10.0.0.0/8")
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // SlogLevel is LogLevel as a slog.Level.

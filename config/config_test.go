@@ -51,6 +51,9 @@ func TestValidate(t *testing.T) {
 			c.SMSWebhookURL, c.SMSWebhookSecret = "https://sms.example.com", "short"
 		}, "--sms-webhook-secret"},
 		{"sms secret without url", func(c *config.Config) { c.SMSWebhookSecret = "0123456789abcdef" }, "--sms-webhook-secret"},
+		{"trusted proxies", func(c *config.Config) { c.TrustedProxies = "10.0.0.0/8, 192.0.2.7,2001:db8::/32" }, ""},
+		{"trusted proxy not an address", func(c *config.Config) { c.TrustedProxies = "10.0.0.0/8,proxy.internal" }, "--trusted-proxies"},
+		{"trusted proxy bad prefix", func(c *config.Config) { c.TrustedProxies = "10.0.0.0/33" }, "--trusted-proxies"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,6 +67,24 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("Validate() = %v, want an error naming %s", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestTrustedProxyPrefixes(t *testing.T) {
+	c := config.Default()
+	c.TrustedProxies = " 10.1.2.3/8 ,192.0.2.7,,::ffff:198.51.100.1"
+	got, err := c.TrustedProxyPrefixes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"10.0.0.0/8", "192.0.2.7/32", "198.51.100.1/32"}
+	if len(got) != len(want) {
+		t.Fatalf("prefixes %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i].String() != want[i] {
+			t.Errorf("prefix %d = %s, want %s", i, got[i], want[i])
+		}
 	}
 }
 

@@ -31,6 +31,7 @@ func (c Config) Redacted() string {
 		{"mail-from", c.MailFrom},
 		{"sms-webhook-url", redactURL(c.SMSWebhookURL)},
 		{"sms-webhook-secret", redactSecret(c.SMSWebhookSecret)},
+		{"trusted-proxies", c.TrustedProxies},
 	} {
 		fmt.Fprintf(&b, "%s=%s\n", kv.k, kv.v)
 	}

@@ -304,26 +304,31 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Logger.Error("stop jobs", "error", privet.ErrorCode(err))
 		}
 	}()
+	trustedProxies, err := m.Config.TrustedProxyPrefixes()
+	if err != nil {
+		return privet.Errorf(privet.EINVALID, "%v", err)
+	}
 	srv, err := api.New(api.Config{
-		Store:        m.Store,
-		Tenancy:      m.Tenancy,
-		Vault:        m.Vault,
-		Consent:      m.Consent,
-		Requests:     m.Requests,
-		Packages:     m.Packages,
-		Incidents:    m.Incidents,
-		Retention:    m.Retention,
-		Audit:        m.Audit,
-		Transfers:    m.Transfers,
-		Complaints:   m.Complaints,
-		Disclosures:  m.Disclosures,
-		Policy:       m.Policy,
-		Policies:     m.Policies,
-		Clock:        m.Clock,
-		Logger:       m.Logger,
-		ReadyCheck:   m.checkSchema,
-		MaxBodyBytes: m.Config.MaxBodyBytes,
-		Version:      version().Version,
+		Store:          m.Store,
+		Tenancy:        m.Tenancy,
+		Vault:          m.Vault,
+		Consent:        m.Consent,
+		Requests:       m.Requests,
+		Packages:       m.Packages,
+		Incidents:      m.Incidents,
+		Retention:      m.Retention,
+		Audit:          m.Audit,
+		Transfers:      m.Transfers,
+		Complaints:     m.Complaints,
+		Disclosures:    m.Disclosures,
+		Policy:         m.Policy,
+		Policies:       m.Policies,
+		Clock:          m.Clock,
+		Logger:         m.Logger,
+		ReadyCheck:     m.checkSchema,
+		MaxBodyBytes:   m.Config.MaxBodyBytes,
+		Version:        version().Version,
+		TrustedProxies: trustedProxies,
 	})
 	if err != nil {
 		return err
