@@ -135,8 +135,8 @@ func (t *tx) ExpiredPackages(ctx context.Context, before time.Time, limit int) (
 	return out, dbError("expired packages", rows.Err())
 }
 
-// PackageByRequest finds a request's package among the tenant's: packages
-// live only until they expire, so the tenant's rows are few.
+// PackageByRequest finds a request's newest ready package, by the
+// (tenant, request) index.
 func (t *tx) PackageByRequest(ctx context.Context, tenantID, requestID string) (*privet.ExportPackage, error) {
 	if requestID == "" {
 		return nil, notFound("package")
