@@ -152,6 +152,7 @@ func (s *Store) commitBatch(batch []*update) {
 	if len(live) == 0 {
 		return
 	}
+	s.stats.record(len(live))
 	// The transaction outlives any one caller's ctx: a caller giving up
 	// must not interrupt the statements of the others.
 	bg := context.Background()

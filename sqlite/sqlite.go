@@ -46,6 +46,8 @@ type Store struct {
 
 	checkpoints    chan struct{} // signals checkpointLoop; buffered 1
 	checkpointDone chan struct{}
+
+	stats commitStats
 }
 
 var _ privet.Store = (*Store)(nil)
