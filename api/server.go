@@ -75,6 +75,9 @@ type Config struct {
 	// Registry receives the HTTP metrics and is served at /metrics; nil
 	// makes a new one with the Go and process collectors.
 	Registry *prometheus.Registry
+	// Collectors are registered in Registry too: the stores' own metrics,
+	// such as SQLite's group-commit batches.
+	Collectors []prometheus.Collector
 	// ReadyCheck reports whether the store is reachable and its schema
 	// current; /readyz answers 503 while it fails. Nil means always ready.
 	ReadyCheck func(ctx context.Context) error
@@ -124,6 +127,11 @@ func New(cfg Config) (*Server, error) {
 	m, err := newMetrics(cfg.Registry)
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range cfg.Collectors {
+		if err := cfg.Registry.Register(c); err != nil {
+			return nil, privet.Errorf(privet.EINTERNAL, "api: register store metrics")
+		}
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: m,
 		public:       newRateLimiter(cfg.Clock, publicConsentPerSecond, publicConsentBurst, publicConsentClients),

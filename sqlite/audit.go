@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -12,43 +11,48 @@ import (
 )
 
 // AppendAudit links e to the tenant's chain head and inserts it. The single
-// writer serializes appends, so reading the head needs no lock here.
+// writer serializes appends, so the head needs no lock; inside the
+// committer's batch it is kept in memory (see batch), so the append is one
+// INSERT, atomic without a savepoint of its own.
 func (t *tx) AppendAudit(ctx context.Context, e *privet.AuditEvent) error {
-	return t.savepoint(ctx, func() error {
-		var seq int64
-		var head []byte
-		err := t.queryRow(ctx, `SELECT seq, hash FROM audit_heads WHERE tenant_id = ?`, e.TenantID).Scan(&seq, &head)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return dbError("audit head", err)
-		}
-		// Both engines keep microseconds, so the hash covers the time as
-		// stored and verifies after a round trip.
-		e.Time = e.Time.UTC().Truncate(time.Microsecond)
-		e.Seq, e.PrevHash = seq+1, head
-		e.Hash = e.ComputeHash()
-		var cats any
-		if len(e.Categories) > 0 {
-			b, err := json.Marshal(e.Categories)
-			if err != nil {
-				return dbError("encode categories", err)
-			}
-			cats = string(b)
-		}
-		_, err = t.exec(ctx, `INSERT INTO audit_events (tenant_id, seq, time, actor_type, actor_id, action, subject_id,
-			categories, purpose, result, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.TenantID, e.Seq, e.Time.UnixNano(), e.ActorType, e.ActorID, e.Action, e.SubjectID,
-			cats, e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash)
-		switch {
-		case isForeignKey(err):
-			return notFound("tenant")
-		case err != nil:
-			return dbError("append audit", err)
-		}
-		_, err = t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, ?, ?)
-			ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, e.TenantID, e.Seq, e.Hash)
-		return dbError("advance audit head", err)
-	})
+	h, err := t.auditHead(ctx, e.TenantID)
+	if err != nil {
+		return err
+	}
+	if err := t.insertAudit(ctx, t.exec, e, h); err != nil {
+		return err
+	}
+	return t.advanceAuditHead(ctx, e.TenantID, e.Seq, e.Hash)
 }
+
+// insertAudit links e to head h and inserts it through exec.
+func (t *tx) insertAudit(ctx context.Context, exec func(ctx context.Context, query string, args ...any) (sql.Result, error), e *privet.AuditEvent, h auditHead) error {
+	// Both engines keep microseconds, so the hash covers the time as
+	// stored and verifies after a round trip.
+	e.Time = e.Time.UTC().Truncate(time.Microsecond)
+	e.Seq, e.PrevHash = h.seq+1, h.hash
+	e.Hash = e.ComputeHash()
+	var cats any
+	if len(e.Categories) > 0 {
+		b, err := json.Marshal(e.Categories)
+		if err != nil {
+			return dbError("encode categories", err)
+		}
+		cats = string(b)
+	}
+	_, err := exec(ctx, insertAuditSQL, e.TenantID, e.Seq, e.Time.UnixNano(), e.ActorType, e.ActorID, e.Action, e.SubjectID,
+		cats, e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash)
+	switch {
+	case isForeignKey(err):
+		return notFound("tenant")
+	case err != nil:
+		return dbError("append audit", err)
+	}
+	return nil
+}
+
+const insertAuditSQL = `INSERT INTO audit_events (tenant_id, seq, time, actor_type, actor_id, action, subject_id,
+	categories, purpose, result, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // auditQuerySQL builds the audit query. Without statistics SQLite prefers
 // the primary key for its order, which would walk a tenant's whole chain for
@@ -149,14 +153,12 @@ func (t *tx) Checkpoints(ctx context.Context, tenantID string) ([]*privet.Checkp
 }
 
 func (t *tx) AuditHead(ctx context.Context, tenantID string) (int64, []byte, error) {
-	var seq int64
-	var hash []byte
-	err := t.queryRow(ctx, `SELECT seq, hash FROM audit_heads WHERE tenant_id = ?`, tenantID).Scan(&seq, &hash)
+	h, err := t.auditHead(ctx, tenantID)
 	switch {
-	case errors.Is(err, sql.ErrNoRows) || (err == nil && seq == 0):
-		return 0, nil, notFound("audit head")
 	case err != nil:
-		return 0, nil, dbError("audit head", err)
+		return 0, nil, err
+	case h.seq == 0:
+		return 0, nil, notFound("audit head")
 	}
-	return seq, hash, nil
+	return h.seq, h.hash, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -66,23 +67,22 @@ func (s *Store) enqueue(ctx context.Context, u *update) error {
 // commitLoop is the one committer: it takes whatever is queued, up to
 // maxBatch, and commits it as one transaction. It exits once the queue is
 // closed and drained.
+//
+// A commit costs about the same for one Update as for many (the pages they
+// share are written once, and there is one fsync), so larger batches mean
+// more Updates per second. When more than one Update was waiting, others are
+// likely on their way: the committer yields once, letting the goroutines
+// that are about to queue run, and takes what they queued too. A lone Update
+// (low load) is committed at once, without that pause.
 func (s *Store) commitLoop() {
 	defer close(s.stopped)
 	batch := make([]*update, 0, maxBatch)
 	commits := 0
 	for u := range s.queue {
-		batch = append(batch[:0], u)
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case next, ok := <-s.queue:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, next)
-			default:
-				break fill
-			}
+		batch = s.drain(append(batch[:0], u))
+		if len(batch) > 1 && len(batch) < maxBatch {
+			runtime.Gosched()
+			batch = s.drain(batch)
 		}
 		s.commitBatch(batch)
 		clear(batch) // drop references to finished callers
@@ -93,6 +93,22 @@ func (s *Store) commitLoop() {
 			}
 		}
 	}
+}
+
+// drain appends to batch what is queued now, without waiting, up to maxBatch.
+func (s *Store) drain(batch []*update) []*update {
+	for len(batch) < maxBatch {
+		select {
+		case next, ok := <-s.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, next)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 // checkpointEvery is how many batches pass between checkpoint requests: at a
@@ -152,6 +168,7 @@ func (s *Store) commitBatch(batch []*update) {
 	if len(live) == 0 {
 		return
 	}
+	s.stats.record(len(live))
 	// The transaction outlives any one caller's ctx: a caller giving up
 	// must not interrupt the statements of the others.
 	bg := context.Background()
@@ -161,12 +178,14 @@ func (s *Store) commitBatch(batch []*update) {
 		return
 	}
 	succeeded := make([]*update, 0, len(live))
+	b := newBatch()
 	for i, u := range live {
 		if _, err := s.execIn(sqlTx, "SAVEPOINT privet_update"); err != nil {
 			abort(sqlTx, succeeded, live[i:], unavailable("savepoint", err))
 			return
 		}
-		ferr := s.runFn(u, sqlTx)
+		heads := b.mark()
+		ferr := s.runFn(u, sqlTx, b)
 		if ferr == nil {
 			if _, err := s.execIn(sqlTx, "RELEASE privet_update"); err != nil {
 				abort(sqlTx, succeeded, live[i:], unavailable("release savepoint", err))
@@ -177,6 +196,7 @@ func (s *Store) commitBatch(batch []*update) {
 		}
 		// If fn's failure already ended the whole transaction (SQLite does
 		// that on some errors), ROLLBACK TO fails and the batch is lost.
+		b.restore(heads)
 		if _, err := s.execIn(sqlTx, "ROLLBACK TO privet_update"); err != nil {
 			u.done <- ferr
 			abort(sqlTx, succeeded, live[i+1:], unavailable("rollback to savepoint", err))
@@ -189,6 +209,10 @@ func (s *Store) commitBatch(batch []*update) {
 		}
 		u.done <- ferr
 	}
+	if err := s.writeHeads(sqlTx, b); err != nil {
+		abort(sqlTx, succeeded, nil, err)
+		return
+	}
 	if err := sqlTx.Commit(); err != nil {
 		failAll(succeeded, unavailable("commit", err))
 		return
@@ -198,17 +222,17 @@ func (s *Store) commitBatch(batch []*update) {
 
 // execIn runs a statement of the committer's own in its transaction, through
 // the statement cache like the statements of the fns.
-func (s *Store) execIn(sqlTx *sql.Tx, query string) (sql.Result, error) {
+func (s *Store) execIn(sqlTx *sql.Tx, query string, args ...any) (sql.Result, error) {
 	bg := context.Background()
 	if st := s.writeStmts.stmt(bg, sqlTx, query); st != nil {
-		return st.ExecContext(bg)
+		return st.ExecContext(bg, args...)
 	}
-	return sqlTx.ExecContext(bg, query)
+	return sqlTx.ExecContext(bg, query, args...)
 }
 
 // runFn calls u.fn, turning a panic into an EINTERNAL error for its caller
 // alone: the committer serves everyone and must survive one bad fn.
-func (s *Store) runFn(u *update, sqlTx *sql.Tx) (err error) {
+func (s *Store) runFn(u *update, sqlTx *sql.Tx, b *batch) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("sqlite: update panicked: %v: %w", r, privet.Errorf(privet.EINTERNAL, "internal error"))
@@ -217,7 +241,7 @@ func (s *Store) runFn(u *update, sqlTx *sql.Tx) (err error) {
 	if err := u.ctx.Err(); err != nil {
 		return err
 	}
-	return u.fn(&tx{s: s, q: sqlTx, sqlTx: sqlTx, write: true})
+	return u.fn(&tx{s: s, q: sqlTx, sqlTx: sqlTx, write: true, batch: b})
 }
 
 func abort(sqlTx *sql.Tx, succeeded, rest []*update, err error) {

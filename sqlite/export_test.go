@@ -29,3 +29,6 @@ func (c *StmtCache) Close() { c.c.close() }
 
 // MaxCachedStmts is the cache's bound.
 const MaxCachedStmts = maxCachedStmts
+
+// Queued is the number of Updates waiting for the committer.
+func (s *Store) Queued() int { return len(s.queue) }

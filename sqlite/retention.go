@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/privet-dev/privet"
@@ -203,47 +201,28 @@ func (t *tx) AppendAudits(ctx context.Context, events []*privet.AuditEvent) erro
 	}
 	tenantID := events[0].TenantID
 	return t.savepoint(ctx, func() error {
-		var seq int64
-		var head []byte
-		err := t.queryRow(ctx, `SELECT seq, hash FROM audit_heads WHERE tenant_id = ?`, tenantID).Scan(&seq, &head)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return dbError("audit head", err)
+		h, err := t.auditHead(ctx, tenantID)
+		if err != nil {
+			return err
 		}
-		stmt, err := t.q.PrepareContext(t.ctx(ctx), `INSERT INTO audit_events (tenant_id, seq, time, actor_type, actor_id, action, subject_id,
-			categories, purpose, result, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		stmt, err := t.q.PrepareContext(t.ctx(ctx), insertAuditSQL)
 		if err != nil {
 			return dbError("append audit", err)
 		}
 		defer stmt.Close()
+		exec := func(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+			return stmt.ExecContext(t.ctx(ctx), args...)
+		}
 		for _, e := range events {
 			if e.TenantID != tenantID {
 				return privet.Errorf(privet.EINTERNAL, "audit batch spans tenants")
 			}
-			e.Time = e.Time.UTC().Truncate(time.Microsecond)
-			seq++
-			e.Seq, e.PrevHash = seq, head
-			e.Hash = e.ComputeHash()
-			head = e.Hash
-			var cats any
-			if len(e.Categories) > 0 {
-				b, err := json.Marshal(e.Categories)
-				if err != nil {
-					return dbError("encode categories", err)
-				}
-				cats = string(b)
+			if err := t.insertAudit(ctx, exec, e, h); err != nil {
+				return err
 			}
-			_, err = stmt.ExecContext(t.ctx(ctx), e.TenantID, e.Seq, e.Time.UnixNano(), e.ActorType, e.ActorID, e.Action, e.SubjectID,
-				cats, e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash)
-			switch {
-			case isForeignKey(err):
-				return notFound("tenant")
-			case err != nil:
-				return dbError("append audit", err)
-			}
+			h = auditHead{seq: e.Seq, hash: e.Hash}
 		}
-		_, err = t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, ?, ?)
-			ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, tenantID, seq, head)
-		return dbError("advance audit head", err)
+		return t.advanceAuditHead(ctx, tenantID, h.seq, h.hash)
 	})
 }
 

@@ -46,6 +46,8 @@ type Store struct {
 
 	checkpoints    chan struct{} // signals checkpointLoop; buffered 1
 	checkpointDone chan struct{}
+
+	stats commitStats
 }
 
 var _ privet.Store = (*Store)(nil)
@@ -73,7 +75,13 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "temp_store(MEMORY)")
 	if readOnly {
 		q.Add("_pragma", "query_only(ON)")
+		// No mmap_size: under writes every read transaction finds the WAL
+		// changed, and SQLite then unmaps the whole file and maps it again;
+		// measured, that cost more than the preads it saves.
 	} else {
+		// The writer's page cache (SQLite's default is 2 MiB) holds the
+		// inner pages of the hot indexes across commits.
+		q.Add("_pragma", "cache_size(-16384)")
 		// Checkpoints run on a connection of their own (checkpointLoop),
 		// off the committer's path, where they would delay every caller.
 		q.Add("_pragma", "wal_autocheckpoint(0)")

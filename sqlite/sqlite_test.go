@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -341,5 +342,51 @@ func TestAuditQueriesUseIndexes(t *testing.T) {
 				t.Errorf("plan:\n%s\nwant a search using %s", p, tc.index)
 			}
 		})
+	}
+}
+
+// Updates that queue while the committer is busy commit together, in one
+// transaction, and the commit counters say so.
+func TestUpdatesQueuedMeanwhileShareOneCommit(t *testing.T) {
+	st, _, _ := open(t)
+	bg := context.Background()
+	batches0, updates0 := st.CommitStats()
+	entered, release := make(chan struct{}), make(chan struct{})
+	firstDone := make(chan error, 1)
+	go func() {
+		firstDone <- st.Update(bg, func(tx privet.Tx) error {
+			close(entered)
+			<-release
+			return nil
+		})
+	}()
+	<-entered
+	const n = 10
+	done := make(chan error, n)
+	for range n {
+		go func() {
+			done <- st.Update(bg, func(tx privet.Tx) error { return tx.CreateTenant(bg, newTenant()) })
+		}()
+	}
+	// Wait (without sleeping) until all n are queued behind the busy
+	// committer, then let it go on.
+	for st.Queued() < n {
+		runtime.Gosched()
+	}
+	close(release)
+	if err := <-firstDone; err != nil {
+		t.Fatal(err)
+	}
+	for range n {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	batches, updates := st.CommitStats()
+	if got := updates - updates0; got != n+1 {
+		t.Errorf("%d Updates counted, want %d", got, n+1)
+	}
+	if got := batches - batches0; got != 2 {
+		t.Errorf("%d transactions for one Update and %d queued meanwhile, want 2", got, n)
 	}
 }

@@ -19,6 +19,7 @@ type tx struct {
 	q     *sql.Tx
 	sqlTx *sql.Tx
 	write bool
+	batch *batch // the committer's batch state; nil in View
 }
 
 var _ privet.Tx = (*tx)(nil)
@@ -80,7 +81,14 @@ func (t *tx) savepoint(ctx context.Context, fn func() error) error {
 	if _, err := t.exec(ctx, "SAVEPOINT privet_op"); err != nil {
 		return dbError("savepoint", err)
 	}
+	var heads map[string]auditHead
+	if t.batch != nil {
+		heads = t.batch.mark()
+	}
 	if err := fn(); err != nil {
+		if t.batch != nil {
+			t.batch.restore(heads)
+		}
 		if _, rerr := t.exec(ctx, "ROLLBACK TO privet_op"); rerr != nil {
 			return dbError("rollback to savepoint", rerr)
 		}

@@ -101,12 +101,16 @@ func testAuditChain(t *testing.T, open OpenFunc) {
 		t.Errorf("after a rolled-back append: %d events, want 6 ending with y", len(all))
 	}
 
+	testAuditRollbacks(t, st, tn.ID, other.ID)
+	all = allEvents(t, st, tn.ID)
+
 	// The head is the last event; a tenant without events has none.
 	empty := newTenant(t, st)
 	view(t, st, func(tx privet.Tx) error {
+		last := all[len(all)-1]
 		seq, hash, err := tx.AuditHead(ctx, tn.ID)
-		if err != nil || seq != 6 || !bytes.Equal(hash, all[5].Hash) {
-			t.Errorf("AuditHead = %d, %x, %v; want 6, %x", seq, hash, err, all[5].Hash)
+		if err != nil || seq != last.Seq || !bytes.Equal(hash, last.Hash) {
+			t.Errorf("AuditHead = %d, %x, %v; want %d, %x", seq, hash, err, last.Seq, last.Hash)
 		}
 		_, _, err = tx.AuditHead(ctx, empty.ID)
 		wantCode(t, err, privet.ENOTFOUND)
@@ -195,4 +199,66 @@ func testCheckpoints(t *testing.T, open OpenFunc) {
 		}
 		return nil
 	})
+}
+
+// testAuditRollbacks appends from many concurrent Updates (on SQLite they
+// share the committer's transactions), a third of which fail after their
+// append, and one whose batch append is rolled back by its savepoint while
+// the Update goes on: the chain stays gapless and holds exactly the events
+// of the Updates that succeeded, and a write transaction sees its own head.
+func testAuditRollbacks(t *testing.T, st privet.Store, tenantID, otherID string) {
+	ctx := context.Background()
+	before := len(allEvents(t, st, tenantID))
+	const n = 48
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			errs <- st.Update(ctx, func(tx privet.Tx) error {
+				e := &privet.AuditEvent{TenantID: tenantID, Time: now(), ActorType: privet.ActorSystem, Action: "concurrent", Result: privet.ResultOK}
+				if err := tx.AppendAudit(ctx, e); err != nil {
+					return err
+				}
+				if seq, hash, err := tx.AuditHead(ctx, tenantID); err != nil || seq != e.Seq || !bytes.Equal(hash, e.Hash) {
+					t.Errorf("AuditHead in the appending transaction = %d, %v; want %d", seq, err, e.Seq)
+				}
+				if i%3 == 0 {
+					return errSentinel
+				}
+				return nil
+			})
+		}()
+	}
+	failed := 0
+	for range n {
+		if err := <-errs; err != nil {
+			wantCode(t, err, privet.EINVALID)
+			failed++
+		}
+	}
+	if failed != n/3 {
+		t.Fatalf("%d Updates failed, want %d", failed, n/3)
+	}
+	update(t, st, func(tx privet.Tx) error {
+		// The second event belongs to another tenant: the batch fails after
+		// inserting the first, and its savepoint takes that back.
+		err := tx.AppendAudits(ctx, []*privet.AuditEvent{
+			{TenantID: tenantID, Time: now(), ActorType: privet.ActorSystem, Action: "undone", Result: privet.ResultOK},
+			{TenantID: otherID, Time: now(), ActorType: privet.ActorSystem, Action: "undone", Result: privet.ResultOK},
+		})
+		wantCode(t, err, privet.EINTERNAL)
+		return tx.AppendAudit(ctx, &privet.AuditEvent{TenantID: tenantID, Time: now(), ActorType: privet.ActorSystem, Action: "after", Result: privet.ResultOK})
+	})
+	all := allEvents(t, st, tenantID)
+	verifyChain(t, all)
+	if got, want := len(all)-before, n-n/3+1; got != want {
+		t.Fatalf("%d events appended, want %d", got, want)
+	}
+	for _, e := range all[before:] {
+		if e.Action == "undone" {
+			t.Fatalf("event %d of a rolled-back batch append was kept", e.Seq)
+		}
+	}
+	if last := all[len(all)-1]; last.Action != "after" {
+		t.Fatalf("last event is %q, want after", last.Action)
+	}
 }

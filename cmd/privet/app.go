@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/api"
 	"github.com/privet-dev/privet/audit"
@@ -90,6 +92,8 @@ type Main struct {
 
 	// schemas are the stores' migrators, data store first.
 	schemas []schemaStore
+	// collectors are the stores' own metrics, served at /metrics.
+	collectors []prometheus.Collector
 	// policyMu orders the jobs that set the policy of a one-shot command
 	// (usePolicy): workers run concurrently.
 	policyMu sync.Mutex
@@ -220,6 +224,7 @@ func (m *Main) openSQLite(ctx context.Context) error {
 	}
 	m.Keys = keys
 	m.schemas = []schemaStore{store, keys}
+	m.collectors = []prometheus.Collector{store.Collector(), keys.Collector()}
 	m.Jobs, err = jobs.NewSQLite(store.DB(), jobs.Options{Logger: m.Logger, Periodic: periodicJobs})
 	return err
 }
@@ -326,6 +331,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Clock:          m.Clock,
 		Logger:         m.Logger,
 		ReadyCheck:     m.checkSchema,
+		Collectors:     m.collectors,
 		MaxBodyBytes:   m.Config.MaxBodyBytes,
 		Version:        version().Version,
 		TrustedProxies: trustedProxies,
