@@ -79,9 +79,14 @@ type RequestVerification struct {
 }
 
 // RequestFee is a fee the policy charges for a request (e.g. a copy after
-// the free ones). The subject accepts it before the request runs.
+// the free ones, or a request judged excessive). The subject is told the
+// reason and the estimate first, and accepts it before the request runs.
 type RequestFee struct {
-	Amount     string     `json:"amount"`
+	// Amount is the cost estimate, a decimal and an ISO 4217 currency
+	// ("25.00 USD"), from the policy's fees.
+	Amount string `json:"amount"`
+	// Reason is why a fee applies: "repetitive" or "excessive".
+	Reason     string     `json:"reason,omitempty"`
 	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
 }
 
