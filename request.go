@@ -201,9 +201,10 @@ type DataSource interface {
 	// subject: categories and field names, never values (the access
 	// package reads values itself, for the person only).
 	Access(ctx context.Context, tenantID, subjectID string) (*SourceInventory, error)
-	// Erase removes the subject's data except the categories kept, and
-	// reports what it erased.
-	Erase(ctx context.Context, tenantID, subjectID string, keep []KeptCategory) (*ErasureReport, error)
+	// Erase removes the subject's data in the scope (everything, or only
+	// the categories named) except the categories kept, and reports what
+	// it erased.
+	Erase(ctx context.Context, tenantID, subjectID string, scope ErasureScope) (*ErasureReport, error)
 	// Rectify applies corrections (field name → new value). EINVALID,
 	// naming the field, when the source holds no such field.
 	Rectify(ctx context.Context, tenantID, subjectID string, corrections map[string]string) error
@@ -214,6 +215,15 @@ type DataSource interface {
 type SourceInventory struct {
 	Source string              `json:"source"`
 	Fields map[string][]string `json:"fields"`
+}
+
+// ErasureScope is what an erasure covers. With no Categories it covers all
+// of the subject's data, and a source with nothing kept forgets the subject
+// altogether; with Categories it removes only the data in them (and the
+// categories under them), and the subject stays.
+type ErasureScope struct {
+	Categories []string
+	Keep       []KeptCategory
 }
 
 // ErasureReport says what a source erased and what it kept, and why. It
