@@ -249,6 +249,16 @@ type KnowReport struct {
 	To         time.Time         `json:"to"`
 	Categories []ReportCategory  `json:"categories,omitempty"`
 	Recipients []ReportRecipient `json:"recipients,omitempty"`
+	// AutomatedDecisions are the purposes involving automated
+	// decision-making or profiling that use the person's data, with the
+	// logic where the policy gives it; empty (never absent) when none do.
+	AutomatedDecisions []ReportProfiling `json:"automated_decisions"`
+}
+
+// ReportProfiling is a purpose that profiles, in a report.
+type ReportProfiling struct {
+	Purpose string `json:"purpose"`
+	Logic   string `json:"logic,omitempty"`
 }
 
 // ReportCategory is one category in a report.
@@ -288,6 +298,13 @@ func (r *KnowReport) Lines() []string {
 		}
 		out = append(out, line)
 	}
+	for _, p := range r.AutomatedDecisions {
+		line := "automated decision-making or profiling: " + p.Purpose
+		if p.Logic != "" {
+			line += " (" + p.Logic + ")"
+		}
+		out = append(out, line)
+	}
 	return out
 }
 
@@ -308,7 +325,7 @@ func (s *Service) KnowReport(ctx context.Context, pol *policy.Compiled, tenantID
 			held[c] = true
 		}
 	}
-	rep := &KnowReport{From: at.AddDate(-1, 0, 0), To: at}
+	rep := &KnowReport{From: at.AddDate(-1, 0, 0), To: at, AutomatedDecisions: []ReportProfiling{}}
 	cats := make([]string, 0, len(held))
 	for c := range held {
 		cats = append(cats, c)
@@ -339,6 +356,11 @@ func (s *Service) KnowReport(ctx context.Context, pol *policy.Compiled, tenantID
 			rep.Recipients = append(rep.Recipients, ReportRecipient{Key: rc.Key, Name: rc.Name, Type: rc.Type, Categories: got})
 		}
 	}
+	for _, p := range pol.Policy.Purposes {
+		if p.Profiling && pol.Basis(p.Key, place) != "" && slices.ContainsFunc(cats, func(c string) bool { return covers(p.Categories, c) }) {
+			rep.AutomatedDecisions = append(rep.AutomatedDecisions, ReportProfiling{Purpose: p.Key, Logic: p.ProfilingLogic})
+		}
+	}
 	return rep, nil
 }
 
@@ -348,7 +370,8 @@ func (s *Service) KnowReport(ctx context.Context, pol *policy.Compiled, tenantID
 // categories they received.
 func ShineTheLight(pol *policy.Compiled, at time.Time) *KnowReport {
 	y := at.Year() - 1
-	rep := &KnowReport{From: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)}
+	rep := &KnowReport{From: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC),
+		AutomatedDecisions: []ReportProfiling{}}
 	for _, rc := range pol.Policy.Recipients {
 		if rc.DirectMarketing {
 			rep.Recipients = append(rep.Recipients, ReportRecipient{Key: rc.Key, Name: rc.Name, Type: rc.Type, Categories: rc.Categories})
