@@ -57,12 +57,25 @@ func requestArgs(r *privet.Request) []any {
 		v.Level, v.Points, tsPtr(v.VerifiedAt), fee, feeAccepted, r.ProcessorClient, r.Details, ts(r.UpdatedAt), feeReason}
 }
 
+// Request reads a request; in a write transaction it locks the row until
+// commit. A change reads, decides and writes back the whole request, and
+// under READ COMMITTED two changes at once (a code sent while the app
+// vouches for the requester, two extensions) would otherwise each write
+// over the other: the second now waits for the first and reads its result.
 func (t *tx) Request(ctx context.Context, tenantID, id string) (*privet.Request, error) {
-	return t.oneRequest(ctx, `SELECT `+requestColumns+` FROM requests WHERE tenant_id = $1 AND id = $2`, tenantID, id)
+	return t.oneRequest(ctx, `SELECT `+requestColumns+` FROM requests WHERE tenant_id = $1 AND id = $2`+t.forUpdate(), tenantID, id)
 }
 
 func (t *tx) RequestByStatusToken(ctx context.Context, tokenHash []byte) (*privet.Request, error) {
-	return t.oneRequest(ctx, `SELECT `+requestColumns+` FROM requests WHERE status_token_hash = $1`, tokenHash)
+	return t.oneRequest(ctx, `SELECT `+requestColumns+` FROM requests WHERE status_token_hash = $1`+t.forUpdate(), tokenHash)
+}
+
+// forUpdate is the row lock of a read a write transaction acts on.
+func (t *tx) forUpdate() string {
+	if t.write {
+		return ` FOR UPDATE`
+	}
+	return ""
 }
 
 func (t *tx) OpenRequest(ctx context.Context, tenantID, subjectID, typ string) (*privet.Request, error) {
