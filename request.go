@@ -79,9 +79,14 @@ type RequestVerification struct {
 }
 
 // RequestFee is a fee the policy charges for a request (e.g. a copy after
-// the free ones). The subject accepts it before the request runs.
+// the free ones, or a request judged excessive). The subject is told the
+// reason and the estimate first, and accepts it before the request runs.
 type RequestFee struct {
-	Amount     string     `json:"amount"`
+	// Amount is the cost estimate, a decimal and an ISO 4217 currency
+	// ("25.00 USD"), from the policy's fees.
+	Amount string `json:"amount"`
+	// Reason is why a fee applies: "repetitive" or "excessive".
+	Reason     string     `json:"reason,omitempty"`
 	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
 }
 
@@ -196,9 +201,10 @@ type DataSource interface {
 	// subject: categories and field names, never values (the access
 	// package reads values itself, for the person only).
 	Access(ctx context.Context, tenantID, subjectID string) (*SourceInventory, error)
-	// Erase removes the subject's data except the categories kept, and
-	// reports what it erased.
-	Erase(ctx context.Context, tenantID, subjectID string, keep []KeptCategory) (*ErasureReport, error)
+	// Erase removes the subject's data in the scope (everything, or only
+	// the categories named) except the categories kept, and reports what
+	// it erased.
+	Erase(ctx context.Context, tenantID, subjectID string, scope ErasureScope) (*ErasureReport, error)
 	// Rectify applies corrections (field name → new value). EINVALID,
 	// naming the field, when the source holds no such field.
 	Rectify(ctx context.Context, tenantID, subjectID string, corrections map[string]string) error
@@ -209,6 +215,15 @@ type DataSource interface {
 type SourceInventory struct {
 	Source string              `json:"source"`
 	Fields map[string][]string `json:"fields"`
+}
+
+// ErasureScope is what an erasure covers. With no Categories it covers all
+// of the subject's data, and a source with nothing kept forgets the subject
+// altogether; with Categories it removes only the data in them (and the
+// categories under them), and the subject stays.
+type ErasureScope struct {
+	Categories []string
+	Keep       []KeptCategory
 }
 
 // ErasureReport says what a source erased and what it kept, and why. It

@@ -126,7 +126,7 @@ func objectFixtures() map[string]fixture {
 			return k.ID
 		},
 	}
-	for _, action := range []string{"approve", "deny", "extend", "await-info", "resume", "accept-fee", "confirm", "verify"} {
+	for _, action := range []string{"approve", "deny", "extend", "await-info", "resume", "accept-fee", "charge", "confirm", "verify"} {
 		fixtures["POST /v1/requests/{id}/"+action] = request
 	}
 	fixtures["GET /v1/requests/{id}"] = request

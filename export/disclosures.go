@@ -8,12 +8,16 @@ import (
 // disclosures is what the policy tells a person about their data, resolved
 // for their jurisdiction: the same in data.json and on the page.
 type disclosures struct {
-	Controller policy.Controller        `json:"controller"`
-	Categories []categoryDisclosure     `json:"categories"`
-	Purposes   []purposeDisclosure      `json:"purposes"`
-	Recipients []recipientDisclosure    `json:"recipients"`
-	Retention  []policy.RetentionRule   `json:"retention"`
-	Storage    []policy.StorageLocation `json:"storage"`
+	Controller policy.Controller    `json:"controller"`
+	Categories []categoryDisclosure `json:"categories"`
+	Purposes   []purposeDisclosure  `json:"purposes"`
+	// AutomatedDecisions says whether any purpose involves automated
+	// decision-making or profiling, and the logic where the policy gives
+	// it: said either way, so a copy never leaves the question open.
+	AutomatedDecisions automatedDecisions       `json:"automated_decisions"`
+	Recipients         []recipientDisclosure    `json:"recipients"`
+	Retention          []policy.RetentionRule   `json:"retention"`
+	Storage            []policy.StorageLocation `json:"storage"`
 	// Transfers are the recipients outside the storage countries, with the
 	// mechanism that makes each transfer lawful.
 	Transfers []recipientDisclosure `json:"transfers"`
@@ -37,6 +41,20 @@ type purposeDisclosure struct {
 	Description string   `json:"description"`
 	Basis       string   `json:"lawful_basis"`
 	Categories  []string `json:"categories"`
+	// Profiling marks automated decision-making or profiling; false is
+	// written out, as an answer.
+	Profiling      bool   `json:"profiling"`
+	ProfilingLogic string `json:"profiling_logic,omitempty"`
+}
+
+type automatedDecisions struct {
+	Any      bool               `json:"any"`
+	Purposes []profilingPurpose `json:"purposes"`
+}
+
+type profilingPurpose struct {
+	Key   string `json:"key"`
+	Logic string `json:"logic,omitempty"`
 }
 
 type recipientDisclosure struct {
@@ -55,6 +73,7 @@ func buildDisclosures(c *policy.Compiled, place string) *disclosures {
 		PolicyVersion: p.Version, PolicyHash: c.Hash,
 		Categories: []categoryDisclosure{}, Purposes: []purposeDisclosure{},
 		Recipients: []recipientDisclosure{}, Transfers: []recipientDisclosure{},
+		AutomatedDecisions: automatedDecisions{Purposes: []profilingPurpose{}},
 	}
 	for _, cat := range p.Categories {
 		cd := categoryDisclosure{Key: cat.Key, Description: cat.Description, Sources: cat.Sources, Sensitive: cat.Sensitive}
@@ -71,7 +90,11 @@ func buildDisclosures(c *policy.Compiled, place string) *disclosures {
 	}
 	for _, pu := range p.Purposes {
 		d.Purposes = append(d.Purposes, purposeDisclosure{Key: pu.Key, Description: pu.Description,
-			Basis: c.Basis(pu.Key, place), Categories: pu.Categories})
+			Basis: c.Basis(pu.Key, place), Categories: pu.Categories, Profiling: pu.Profiling, ProfilingLogic: pu.ProfilingLogic})
+		if pu.Profiling {
+			d.AutomatedDecisions.Any = true
+			d.AutomatedDecisions.Purposes = append(d.AutomatedDecisions.Purposes, profilingPurpose{Key: pu.Key, Logic: pu.ProfilingLogic})
+		}
 	}
 	stored := map[string]bool{}
 	for _, s := range p.Storage {

@@ -26,6 +26,8 @@ const (
 	RequestRouted      = "request_routed"       // to the subject: another controller (Handler) answers it
 	RequestForwarded   = "request_forwarded"    // to a client's privacy contact: a request routed to them
 	RequestExpired     = "request_expired"      // to the subject: never confirmed, closed
+	RequestFee         = "request_fee"          // to the subject: a fee applies, why, the estimate; nothing runs until accepted
+	RequestPorted      = "request_ported"       // to another controller: a person's portable data, sent at their request
 	WinddownNotice     = "winddown_notice"      // to everyone: the service stops, what happens to the data
 	PolicyChangeNotice = "policy_change_notice" // to everyone: the policy changes, before it takes effect
 	IncidentNotice     = "incident_notice"      // to those affected: a breach, its impact, actions, advice
@@ -35,7 +37,8 @@ const (
 func TemplateNames() []string {
 	return []string{
 		RequestReceived, RequestVerify, RequestExtended, RequestCompleted, RequestDenied,
-		RequestRouted, RequestForwarded, RequestExpired, WinddownNotice, PolicyChangeNotice, IncidentNotice,
+		RequestRouted, RequestForwarded, RequestExpired, RequestFee, RequestPorted, WinddownNotice, PolicyChangeNotice,
+		IncidentNotice,
 	}
 }
 
@@ -79,6 +82,15 @@ type Data struct {
 	// what it received); FindingsNone says such a request found nothing.
 	Findings     []string
 	FindingsNone bool
+	// Erased lists what an erasure limited to some categories removed
+	// (category keys); the rest of the account stays.
+	Erased []string
+	// SentTo names the controller a portable copy was sent to, at the
+	// person's request.
+	SentTo string
+	// Fee is the cost estimate of a request a fee applies to ("25.00 USD");
+	// Reason then says why.
+	Fee string
 }
 
 // Templates are the parsed message templates and their catalog. Safe for

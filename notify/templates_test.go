@@ -48,6 +48,9 @@ func sample() notify.Data {
 		PasswordReset:   true,
 		ConsentAsked:    true,
 		Findings:        []string{"user.name; from: subject; used for: essential.service", "Stripe (processor): user.financial"},
+		Erased:          []string{"user.content.public"},
+		SentTo:          "Example Docs Ltd",
+		Fee:             "25.00 USD",
 	}
 }
 

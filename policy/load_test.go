@@ -134,6 +134,12 @@ func TestParseRejectsBadPolicies(t *testing.T) {
 			[]string{`p.yaml:11:12: taxonomy.categories[0].key:`, `parent "nowhere" does not exist`}},
 		{"syntax error", "service: Minimal\n", "service: [Minimal\n",
 			[]string{`p.yaml:`, `YAML syntax`}},
+		{"fee amount without a currency", "storage:\n", "rights:\n  fees:\n    free_copies: 1\n    amount: \"10\"\nstorage:\n",
+			[]string{`rights.fees.amount: want a decimal and an ISO 4217 currency`}},
+		{"fee estimate without excessive", "storage:\n", "rights:\n  fees:\n    free_copies: 1\n    amount: 0 EUR\n    estimate: 50 EUR\nstorage:\n",
+			[]string{`rights.fees.estimate: an estimate is for requests judged excessive`}},
+		{"profiling logic without profiling", "    basis: {\"*\": contract}\n", "    basis: {\"*\": contract}\n    profiling_logic: Scores leads.\n",
+			[]string{`purposes[0].profiling_logic: describes profiling`}},
 		{"several problems at once", "role: controller\n", "role: owner\nrol: x\n",
 			[]string{"(2 problems)", `p.yaml:7:7: role:`, `p.yaml:8:1: rol:`}},
 	}

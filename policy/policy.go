@@ -19,7 +19,9 @@ type Policy struct {
 
 	Controller Controller `yaml:"controller" json:"controller"`
 	// Role is "controller", or "processor" when the tenant processes data on
-	// behalf of the Clients listed.
+	// behalf of the Clients listed. A controller may list Clients too: the
+	// businesses it serves as a processor or service provider, to whom the
+	// requests of their end users are referred.
 	Role    string   `yaml:"role" json:"role"`
 	Clients []Client `yaml:"clients,omitempty" json:"clients,omitempty"`
 
@@ -77,8 +79,9 @@ type Contact struct {
 	Phone   string `yaml:"phone,omitempty" json:"phone,omitempty"`
 }
 
-// Client is a business on whose behalf a processor tenant processes data.
-// End users' requests are routed to the client's privacy contact.
+// Client is a business on whose behalf the tenant processes data (as its
+// processor, or as a service provider beside its own controller role). End
+// users' requests naming the client are routed to its privacy contact.
 type Client struct {
 	Key   string `yaml:"key" json:"key"`
 	Name  string `yaml:"name" json:"name"`
@@ -115,6 +118,10 @@ type Category struct {
 	// Mask is the display format for desensitized output: "email", "phone",
 	// "id" (middle hidden), "name", "full" (all hidden) or "" (no masking).
 	Mask string `yaml:"mask,omitempty" json:"mask,omitempty"`
+	// ClientControlled marks data the tenant's clients control (e.g. the
+	// Content customers upload): a request about it names the client, and
+	// is referred to that client rather than answered by the tenant.
+	ClientControlled bool `yaml:"client_controlled,omitempty" json:"client_controlled,omitempty"`
 }
 
 // Purpose is a data use: why data is processed.
@@ -147,8 +154,12 @@ type Purpose struct {
 	TargetedAds bool `yaml:"targeted_ads,omitempty" json:"targeted_ads,omitempty"`
 	// Channel is the channel a communication purpose uses: email, sms, push, post.
 	Channel string `yaml:"channel,omitempty" json:"channel,omitempty"`
-	// Profiling marks automated decision-making or profiling.
+	// Profiling marks automated decision-making or profiling; the access
+	// copy and the right-to-know report say so.
 	Profiling bool `yaml:"profiling,omitempty" json:"profiling,omitempty"`
+	// ProfilingLogic describes, in a sentence, the logic involved and its
+	// significance for the person (GDPR Art. 15(1)(h)). Only with Profiling.
+	ProfilingLogic string `yaml:"profiling_logic,omitempty" json:"profiling_logic,omitempty"`
 }
 
 // Recipient is someone who receives personal data.
@@ -242,13 +253,21 @@ type Rights struct {
 	ExportWindow string `yaml:"export_window,omitempty" json:"export_window,omitempty"`
 }
 
-// Fees describes request fees.
+// Fees describes request fees. A fee is never charged before the person is
+// told why and how much, and accepts.
 type Fees struct {
-	// FreeCopies is the number of free access copies per 12 months.
-	FreeCopies int    `yaml:"free_copies" json:"free_copies"`
-	Amount     string `yaml:"amount" json:"amount"` // e.g. "10.00 EUR"
+	// FreeCopies is the number of free access copies per 12 months; a copy
+	// beyond them is repetitive and charged Amount.
+	FreeCopies int `yaml:"free_copies" json:"free_copies"`
+	// Amount is the price of a copy beyond the free ones: a decimal and an
+	// ISO 4217 currency, e.g. "10.00 EUR".
+	Amount string `yaml:"amount" json:"amount"`
 	// Excessive says manifestly unfounded or excessive requests may be refused or charged.
 	Excessive bool `yaml:"excessive,omitempty" json:"excessive,omitempty"`
+	// Estimate is the cost estimate told to a person whose request a person
+	// at the company judges excessive or repetitive ("50.00 USD", same
+	// form as Amount); Amount when empty. Only with Excessive.
+	Estimate string `yaml:"estimate,omitempty" json:"estimate,omitempty"`
 }
 
 // Cookie is a cookie or similar technology the service sets.

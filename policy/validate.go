@@ -328,6 +328,9 @@ func (v *validator) purpose(i int) {
 	v.unique(path+".withdraw", p.Withdraw)
 	v.period(path+".renewal", p.Renewal)
 	v.enum(path+".channel", "channel", p.Channel)
+	if p.ProfilingLogic != "" && !p.Profiling {
+		v.add(path+".profiling_logic", "describes profiling: set profiling: true, or remove it")
+	}
 }
 
 // servedAndNamed lists the places whose rules matter for p: every served
@@ -518,7 +521,19 @@ func (v *validator) rights() {
 		if f.FreeCopies < 0 {
 			v.add("rights.fees.free_copies", "cannot be negative")
 		}
-		v.required("rights.fees.amount", f.Amount)
+		if v.required("rights.fees.amount", f.Amount) {
+			if _, ok := ParseMoney(f.Amount); !ok {
+				v.add("rights.fees.amount", "want a decimal and an ISO 4217 currency, e.g. \"10.00 EUR\"")
+			}
+		}
+		if f.Estimate != "" {
+			if _, ok := ParseMoney(f.Estimate); !ok {
+				v.add("rights.fees.estimate", "want a decimal and an ISO 4217 currency, e.g. \"50.00 USD\"")
+			}
+			if !f.Excessive {
+				v.add("rights.fees.estimate", "an estimate is for requests judged excessive: set excessive: true")
+			}
+		}
 	}
 }
 

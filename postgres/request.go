@@ -14,7 +14,7 @@ import (
 const requestColumns = `tenant_id, id, subject_id, type, jurisdiction, status, channel, received_at, due_at,
 	receipt_due_at, extended_to, extension_reason, paused_at, paused_total, completed_at, outcome, deny_reason,
 	status_token_hash, contact_type, sealed_contact, code_hash, code_expires_at, code_attempts, code_locked,
-	verification_level, verified_points, verified_at, fee_amount, fee_accepted_at, processor_client, details, updated_at`
+	verification_level, verified_points, verified_at, fee_amount, fee_accepted_at, processor_client, details, updated_at, fee_reason`
 
 // closedStatuses is the SQL list of privet.ClosedRequestStatuses; the
 // partial unique index of the migration names the same three.
@@ -26,7 +26,7 @@ const closedStatuses = `('completed', 'denied', 'expired')`
 func (t *tx) CreateRequest(ctx context.Context, r *privet.Request) error {
 	return t.savepoint(ctx, func(q pgx.Tx) error {
 		_, err := q.Exec(ctx, `INSERT INTO requests (`+requestColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-			$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)`,
+			$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)`,
 			requestArgs(r)...)
 		switch {
 		case isUnique(err):
@@ -41,8 +41,9 @@ func (t *tx) CreateRequest(ctx context.Context, r *privet.Request) error {
 func requestArgs(r *privet.Request) []any {
 	var fee *string
 	var feeAccepted any
+	var feeReason string
 	if r.Fee != nil {
-		fee, feeAccepted = &r.Fee.Amount, tsPtr(r.Fee.AcceptedAt)
+		fee, feeAccepted, feeReason = &r.Fee.Amount, tsPtr(r.Fee.AcceptedAt), r.Fee.Reason
 	}
 	var subject *string
 	if r.SubjectID != "" {
@@ -53,15 +54,28 @@ func requestArgs(r *privet.Request) []any {
 		ts(r.ReceivedAt), ts(r.DueAt), tsPtr(r.ReceiptDueAt), tsPtr(r.ExtendedTo), r.ExtensionReason,
 		tsPtr(r.PausedAt), int64(r.PausedTotal), tsPtr(r.CompletedAt), r.Outcome, r.DenyReason,
 		r.StatusTokenHash, string(r.ContactType), r.SealedContact, v.CodeHash, tsPtr(v.ExpiresAt), v.Attempts, v.Locked,
-		v.Level, v.Points, tsPtr(v.VerifiedAt), fee, feeAccepted, r.ProcessorClient, r.Details, ts(r.UpdatedAt)}
+		v.Level, v.Points, tsPtr(v.VerifiedAt), fee, feeAccepted, r.ProcessorClient, r.Details, ts(r.UpdatedAt), feeReason}
 }
 
+// Request reads a request; in a write transaction it locks the row until
+// commit. A change reads, decides and writes back the whole request, and
+// under READ COMMITTED two changes at once (a code sent while the app
+// vouches for the requester, two extensions) would otherwise each write
+// over the other: the second now waits for the first and reads its result.
 func (t *tx) Request(ctx context.Context, tenantID, id string) (*privet.Request, error) {
-	return t.oneRequest(ctx, `SELECT `+requestColumns+` FROM requests WHERE tenant_id = $1 AND id = $2`, tenantID, id)
+	return t.oneRequest(ctx, `SELECT `+requestColumns+` FROM requests WHERE tenant_id = $1 AND id = $2`+t.forUpdate(), tenantID, id)
 }
 
 func (t *tx) RequestByStatusToken(ctx context.Context, tokenHash []byte) (*privet.Request, error) {
-	return t.oneRequest(ctx, `SELECT `+requestColumns+` FROM requests WHERE status_token_hash = $1`, tokenHash)
+	return t.oneRequest(ctx, `SELECT `+requestColumns+` FROM requests WHERE status_token_hash = $1`+t.forUpdate(), tokenHash)
+}
+
+// forUpdate is the row lock of a read a write transaction acts on.
+func (t *tx) forUpdate() string {
+	if t.write {
+		return ` FOR UPDATE`
+	}
+	return ""
 }
 
 func (t *tx) OpenRequest(ctx context.Context, tenantID, subjectID, typ string) (*privet.Request, error) {
@@ -91,9 +105,9 @@ func (t *tx) UpdateRequest(ctx context.Context, r *privet.Request) error {
 			extended_to = $5, extension_reason = $6, paused_at = $7, paused_total = $8, completed_at = $9, outcome = $10,
 			deny_reason = $11, sealed_contact = $12, code_hash = $13, code_expires_at = $14, code_attempts = $15,
 			code_locked = $16, verification_level = $17, verified_points = $18, verified_at = $19, fee_amount = $20,
-			fee_accepted_at = $21, processor_client = $22, details = $23, updated_at = $24 WHERE tenant_id = $25 AND id = $26`,
+			fee_accepted_at = $21, processor_client = $22, details = $23, updated_at = $24, fee_reason = $25 WHERE tenant_id = $26 AND id = $27`,
 			a[2], a[5], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16],
-			a[19], a[20], a[21], a[22], a[23], a[24], a[25], a[26], a[27], a[28], a[29], a[30], a[31], r.TenantID, r.ID)
+			a[19], a[20], a[21], a[22], a[23], a[24], a[25], a[26], a[27], a[28], a[29], a[30], a[31], a[32], r.TenantID, r.ID)
 		switch {
 		case isUnique(err):
 			return privet.Errorf(privet.ECONFLICT, "the subject already has an open request of this type")
@@ -192,7 +206,7 @@ func (t *tx) requestRows(ctx context.Context, query string, args ...any) ([]*pri
 	for rows.Next() {
 		var r privet.Request
 		var subject, fee *string
-		var status, contactType string
+		var status, contactType, feeReason string
 		var received, due, updated time.Time
 		var receiptDue, extended, paused, completed, codeExpires, verified, feeAccepted *time.Time
 		var pausedTotal int64
@@ -200,14 +214,14 @@ func (t *tx) requestRows(ctx context.Context, query string, args ...any) ([]*pri
 		if err := rows.Scan(&r.TenantID, &r.ID, &subject, &r.Type, &r.Jurisdiction, &status, &r.Channel, &received, &due,
 			&receiptDue, &extended, &r.ExtensionReason, &paused, &pausedTotal, &completed, &r.Outcome, &r.DenyReason,
 			&r.StatusTokenHash, &contactType, &r.SealedContact, &v.CodeHash, &codeExpires, &v.Attempts, &v.Locked,
-			&v.Level, &v.Points, &verified, &fee, &feeAccepted, &r.ProcessorClient, &r.Details, &updated); err != nil {
+			&v.Level, &v.Points, &verified, &fee, &feeAccepted, &r.ProcessorClient, &r.Details, &updated, &feeReason); err != nil {
 			return nil, dbError("requests", err)
 		}
 		if subject != nil {
 			r.SubjectID = *subject
 		}
 		if fee != nil {
-			r.Fee = &privet.RequestFee{Amount: *fee, AcceptedAt: fromTSPtr(feeAccepted)}
+			r.Fee = &privet.RequestFee{Amount: *fee, Reason: feeReason, AcceptedAt: fromTSPtr(feeAccepted)}
 		}
 		r.Status, r.ContactType = privet.RequestStatus(status), privet.IdentityType(contactType)
 		r.ReceivedAt, r.DueAt, r.UpdatedAt = received.UTC(), due.UTC(), updated.UTC()

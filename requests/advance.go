@@ -20,9 +20,15 @@ const (
 	DenyFeeNotAccepted = "fee_not_accepted"
 )
 
+// Fee reasons: why a fee applies, told to the person with the estimate.
+const (
+	FeeRepetitive = "repetitive" // a copy beyond the free ones in 12 months
+	FeeExcessive  = "excessive"  // judged manifestly unfounded or excessive by a person
+)
+
 // advance moves a verified request on to its next step, in the order the
-// law asks for: a denial the law allows, a fee, routing to the client a
-// processor works for, a person's approval, the subject's confirmation, and
+// law asks for: a denial the law allows, a fee, routing to the client that
+// controls the data, a person's approval, the subject's confirmation, and
 // then execution. It saves r.
 func (s *Service) advance(ctx context.Context, tx privet.Tx, pol *policy.Compiled, r *privet.Request, d *details) error {
 	if err := s.step(ctx, tx, pol, r, d); err != nil {
@@ -50,32 +56,26 @@ func (s *Service) step(ctx context.Context, tx privet.Tx, pol *policy.Compiled, 
 			}
 		}
 	}
-	if fees := pol.Policy.Rights.Fees; r.Fee == nil && fees != nil && r.SubjectID != "" && copies(right) && !zeroAmount(fees.Amount) {
+	if amount, ok := pol.Policy.Rights.Fees.FeeAmount(); ok && r.Fee == nil && r.SubjectID != "" && copies(right) {
 		n, err := tx.CountRequests(ctx, r.TenantID, privet.RequestFilter{SubjectID: r.SubjectID, Type: r.Type,
 			Status: privet.RequestCompleted, ReceivedFrom: r.ReceivedAt.AddDate(-1, 0, 0), ReceivedTo: r.ReceivedAt})
 		if err != nil {
 			return err
 		}
-		if n >= fees.FreeCopies {
-			r.Fee = &privet.RequestFee{Amount: fees.Amount}
+		if n >= pol.Policy.Rights.Fees.FreeCopies {
+			return s.askFee(ctx, tx, r, amount, FeeRepetitive)
 		}
 	}
 	if r.Fee != nil && r.Fee.AcceptedAt == nil {
 		r.Status = privet.RequestAwaitingFee
 		return nil
 	}
-	if pol.Policy.Role == "processor" {
-		client := d.Client
-		if client == "" && len(pol.Policy.Clients) == 1 {
-			client = pol.Policy.Clients[0].Key
+	if client := routeTo(pol, d); client != "" {
+		r.Status, r.ProcessorClient = privet.RequestRouted, client
+		if err := notify(ctx, tx, r, TemplateForwarded); err != nil {
+			return err
 		}
-		if client != "" {
-			r.Status, r.ProcessorClient = privet.RequestRouted, client
-			if err := notify(ctx, tx, r, TemplateForwarded); err != nil {
-				return err
-			}
-			return notify(ctx, tx, r, TemplateRouted)
-		}
+		return notify(ctx, tx, r, TemplateRouted)
 	}
 	if (slices.Contains(pol.Policy.Rights.Approval, r.Type) || right == jurisdiction.RightAppeal) && !d.Approved {
 		r.Status = privet.RequestAwaitingApproval
@@ -113,16 +113,25 @@ func copies(r jurisdiction.Right) bool {
 	return r == jurisdiction.RightAccess || r == jurisdiction.RightPortability
 }
 
-func zeroAmount(amount string) bool {
-	for _, c := range amount {
-		if c >= '1' && c <= '9' {
-			return false
-		}
-		if c == ' ' {
-			break
-		}
+// routeTo returns the client a request is referred to, "" for none: the
+// client the request names (the one that controls the data it is about),
+// or, for a processor with a single client, that client.
+func routeTo(pol *policy.Compiled, d *details) string {
+	if d.Client != "" {
+		return d.Client
 	}
-	return true
+	if pol.Policy.Role == "processor" && len(pol.Policy.Clients) == 1 {
+		return pol.Policy.Clients[0].Key
+	}
+	return ""
+}
+
+// askFee puts r on hold for a fee: the person is told why and the estimate
+// before any work starts, and nothing runs until they accept.
+func (s *Service) askFee(ctx context.Context, tx privet.Tx, r *privet.Request, amount policy.Money, reason string) error {
+	r.Fee = &privet.RequestFee{Amount: amount.String(), Reason: reason}
+	r.Status = privet.RequestAwaitingFee
+	return notify(ctx, tx, r, TemplateFee)
 }
 
 // back returns t moved back by p: the start of a window of length p ending
@@ -259,6 +268,34 @@ func (s *Service) AcceptFee(ctx context.Context, actor privet.Actor, tenantID, i
 	})
 }
 
+// Charge holds a request a person at the company judges excessive or
+// repetitive for a fee, where the policy lets such requests be charged
+// (rights.fees.excessive): the requester is told the reason and the
+// policy's estimate before any work, and the request waits for AcceptFee
+// (or a denial, fee_not_accepted). A request already being executed, or
+// closed, is ECONFLICT.
+func (s *Service) Charge(ctx context.Context, actor privet.Actor, tenantID, id, reason string) (*privet.Request, error) {
+	return s.change(ctx, tenantID, id, func(tx privet.Tx, pol *policy.Compiled, r *privet.Request, _ *details) error {
+		if reason != FeeExcessive && reason != FeeRepetitive {
+			return privet.FieldError("reason", "must be %s or %s", FeeExcessive, FeeRepetitive)
+		}
+		if err := wantStatus(r, privet.RequestOpen, privet.RequestAwaitingApproval, privet.RequestAwaitingConfirm); err != nil {
+			return err
+		}
+		if r.Fee != nil {
+			return privet.Errorf(privet.ECONFLICT, "the request has a fee already")
+		}
+		estimate, ok := pol.Policy.Rights.Fees.ExcessiveEstimate()
+		if !ok {
+			return privet.FieldError("reason", "the policy charges no fee for excessive or repetitive requests (rights.fees.excessive and an amount or estimate above zero)")
+		}
+		if err := s.audit(ctx, tx, actor, r, "request.charge", reason); err != nil {
+			return err
+		}
+		return s.askFee(ctx, tx, r, estimate, reason)
+	})
+}
+
 // Confirm records the subject's confirmation of an erasure.
 func (s *Service) Confirm(ctx context.Context, actor privet.Actor, tenantID, id string) (*privet.Request, error) {
 	return s.change(ctx, tenantID, id, func(tx privet.Tx, pol *policy.Compiled, r *privet.Request, d *details) error {
@@ -387,6 +424,17 @@ func denyMessage(reason string) string {
 		return "We could not verify your identity to the degree the law requires."
 	case DenyFeeNotAccepted:
 		return "The fee for the request was not accepted."
+	}
+	return reason
+}
+
+// feeMessage is the sentence a fee reason stands for.
+func feeMessage(reason string) string {
+	switch reason {
+	case FeeRepetitive:
+		return "You have received the free copies of your data for the last 12 months; a further copy is charged."
+	case FeeExcessive:
+		return "We judge the request manifestly unfounded or excessive, in particular because of its repetitive character; the law lets us charge a reasonable fee for it."
 	}
 	return reason
 }

@@ -29,6 +29,13 @@ type details struct {
 	Purposes []string `json:"purposes,omitempty"`
 	// Corrected names the fields a rectification changed.
 	Corrected []string `json:"corrected,omitempty"`
+	// Categories limit an erasure to these categories; the account stays.
+	Categories []string `json:"categories,omitempty"`
+	// SendTo says a portability request names a controller to send the
+	// data to (who, is sealed with the request's payload); SentAt is when
+	// the download link went to it.
+	SendTo bool       `json:"send_to,omitempty"`
+	SentAt *time.Time `json:"sent_at,omitempty"`
 
 	PackageID      string                  `json:"package_id,omitempty"`
 	PackageExpires *time.Time              `json:"package_expires,omitempty"`

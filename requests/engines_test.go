@@ -70,3 +70,40 @@ func TestConcurrentIntakeOnEveryEngine(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentChangesDoNotOverwrite extends one request from many
+// goroutines at once, on each engine: a change reads, decides and writes the
+// whole request, so exactly one extension may win, and the others must see
+// it (ECONFLICT), not write over it.
+func TestConcurrentChangesDoNotOverwrite(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			e := newEnvOn(t, engine, "cipo-cloud")
+			ctx := context.Background()
+			sub := e.subject(t, "DE", "ada@example.com")
+			f, err := e.svc.File(ctx, e.actor, e.tenant, requests.FileInput{SubjectID: sub, Type: "erasure"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := make([]error, 8)
+			var wg sync.WaitGroup
+			for i := range errs {
+				wg.Go(func() { _, errs[i] = e.svc.Extend(ctx, e.actor, e.tenant, f.Request.ID, "complex") })
+			}
+			wg.Wait()
+			won := 0
+			for _, err := range errs {
+				switch privet.ErrorCode(err) {
+				case "":
+					won++
+				case privet.ECONFLICT:
+				default:
+					t.Fatalf("Extend: %v", err)
+				}
+			}
+			if won != 1 {
+				t.Errorf("%d extensions succeeded, want exactly 1", won)
+			}
+		})
+	}
+}

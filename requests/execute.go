@@ -47,6 +47,13 @@ func (s *Service) Execute(ctx context.Context, tenantID, id string) error {
 		if err := s.audit(ctx, tx, systemActor, cur, "request.execute", outcome); err != nil {
 			return err
 		}
+		if d.SentAt != nil {
+			// Who received it is sealed with the request: the event says
+			// only that the data went to the controller the person named.
+			if err := s.audit(ctx, tx, systemActor, cur, "request.send", "to the controller the person named"); err != nil {
+				return err
+			}
+		}
 		return s.complete(ctx, tx, cur, outcome)
 	})
 	return err
@@ -74,6 +81,11 @@ func (s *Service) run(ctx context.Context, pol *policy.Compiled, r *privet.Reque
 			return "", err
 		}
 		d.PackageID, d.PackageExpires = pkg, &exp
+		if d.SendTo {
+			if err := s.sendToController(ctx, pol, r, d); err != nil {
+				return "", err
+			}
+		}
 		return privet.OutcomeComplied, nil
 	case jurisdiction.RightKnow:
 		rep, err := s.KnowReport(ctx, pol, r.TenantID, r.SubjectID, r.Jurisdiction, r.ReceivedAt)
@@ -114,7 +126,8 @@ func (s *Service) run(ctx context.Context, pol *policy.Compiled, r *privet.Reque
 	return privet.OutcomeComplied, nil
 }
 
-// erase erases the subject from every source except what is held.
+// erase erases the subject from every source, or only the categories the
+// request names, except what is held.
 func (s *Service) erase(ctx context.Context, r *privet.Request, d *details) (string, error) {
 	var keep []privet.KeptCategory
 	if s.Holds != nil {
@@ -129,7 +142,7 @@ func (s *Service) erase(ctx context.Context, r *privet.Request, d *details) (str
 	d.Erasure = nil
 	outcome := privet.OutcomeComplied
 	for _, src := range s.sources() {
-		rep, err := src.Erase(ctx, r.TenantID, r.SubjectID, keep)
+		rep, err := src.Erase(ctx, r.TenantID, r.SubjectID, privet.ErasureScope{Categories: d.Categories, Keep: keep})
 		if err != nil {
 			return "", err
 		}
@@ -139,6 +152,34 @@ func (s *Service) erase(ctx context.Context, r *privet.Request, d *details) (str
 		}
 	}
 	return outcome, nil
+}
+
+// sendToController sends the signed download link of a portability
+// request's package to the controller the person named: by email, to the
+// address they gave, never to a URL privet would fetch. It runs before the
+// request closes, so the person's completion notice can say it was sent; a
+// rerun after a crash sends the same message again (one Message-ID per
+// request, which mail systems fold).
+func (s *Service) sendToController(ctx context.Context, pol *policy.Compiled, r *privet.Request, d *details) error {
+	p, err := s.openPayload(ctx, r)
+	if err != nil {
+		return err
+	}
+	if p.SendTo == nil {
+		return privet.Errorf(privet.EINTEGRITY, "the request's receiving controller is gone")
+	}
+	if s.Notifier == nil {
+		return privet.Errorf(privet.EUNAVAILABLE, "no notifier is configured")
+	}
+	vars := s.vars(pol, r)
+	vars["package_id"] = d.PackageID
+	if err := s.Notifier.Notify(ctx, Notice{TenantID: r.TenantID, RequestID: r.ID, SubjectID: r.SubjectID,
+		Template: TemplatePorted, ContactType: privet.IdentityEmail, Contact: p.SendTo.Email, Vars: vars}); err != nil {
+		return err
+	}
+	now := s.now()
+	d.SentAt = &now
+	return nil
 }
 
 // withdraw records, in the consent ledger, the end of every purpose the
@@ -208,6 +249,16 @@ type KnowReport struct {
 	To         time.Time         `json:"to"`
 	Categories []ReportCategory  `json:"categories,omitempty"`
 	Recipients []ReportRecipient `json:"recipients,omitempty"`
+	// AutomatedDecisions are the purposes involving automated
+	// decision-making or profiling that use the person's data, with the
+	// logic where the policy gives it; empty (never absent) when none do.
+	AutomatedDecisions []ReportProfiling `json:"automated_decisions"`
+}
+
+// ReportProfiling is a purpose that profiles, in a report.
+type ReportProfiling struct {
+	Purpose string `json:"purpose"`
+	Logic   string `json:"logic,omitempty"`
 }
 
 // ReportCategory is one category in a report.
@@ -247,6 +298,13 @@ func (r *KnowReport) Lines() []string {
 		}
 		out = append(out, line)
 	}
+	for _, p := range r.AutomatedDecisions {
+		line := "automated decision-making or profiling: " + p.Purpose
+		if p.Logic != "" {
+			line += " (" + p.Logic + ")"
+		}
+		out = append(out, line)
+	}
 	return out
 }
 
@@ -267,7 +325,7 @@ func (s *Service) KnowReport(ctx context.Context, pol *policy.Compiled, tenantID
 			held[c] = true
 		}
 	}
-	rep := &KnowReport{From: at.AddDate(-1, 0, 0), To: at}
+	rep := &KnowReport{From: at.AddDate(-1, 0, 0), To: at, AutomatedDecisions: []ReportProfiling{}}
 	cats := make([]string, 0, len(held))
 	for c := range held {
 		cats = append(cats, c)
@@ -298,6 +356,11 @@ func (s *Service) KnowReport(ctx context.Context, pol *policy.Compiled, tenantID
 			rep.Recipients = append(rep.Recipients, ReportRecipient{Key: rc.Key, Name: rc.Name, Type: rc.Type, Categories: got})
 		}
 	}
+	for _, p := range pol.Policy.Purposes {
+		if p.Profiling && pol.Basis(p.Key, place) != "" && slices.ContainsFunc(cats, func(c string) bool { return covers(p.Categories, c) }) {
+			rep.AutomatedDecisions = append(rep.AutomatedDecisions, ReportProfiling{Purpose: p.Key, Logic: p.ProfilingLogic})
+		}
+	}
 	return rep, nil
 }
 
@@ -307,7 +370,8 @@ func (s *Service) KnowReport(ctx context.Context, pol *policy.Compiled, tenantID
 // categories they received.
 func ShineTheLight(pol *policy.Compiled, at time.Time) *KnowReport {
 	y := at.Year() - 1
-	rep := &KnowReport{From: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)}
+	rep := &KnowReport{From: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC),
+		AutomatedDecisions: []ReportProfiling{}}
 	for _, rc := range pol.Policy.Recipients {
 		if rc.DirectMarketing {
 			rep.Recipients = append(rep.Recipients, ReportRecipient{Key: rc.Key, Name: rc.Name, Type: rc.Type, Categories: rc.Categories})

@@ -68,3 +68,44 @@ func FuzzFilePublic(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFileExtras feeds the app's intake any erasure categories and any
+// receiving controller: a field error naming categories, client or send_to,
+// or a request, never a panic; and no error quotes the controller's address.
+func FuzzFileExtras(f *testing.F) {
+	e := newEnv(f, "cipo-cloud")
+	ctx := context.Background()
+	sub := e.subject(f, "DE", "ada@example.com")
+	f.Add("erasure", "user.content.public", "", "")
+	f.Add("erasure", "user.contact", "", "")
+	f.Add("erasure", "user.content.private", "", "")
+	f.Add("portability", "", "Docs Ltd", "dpo@docs.example")
+	f.Add("portability", "", "Docs\r\nBcc: x", "javascript:alert(1)")
+	f.Add("access", "user", "", "http://169.254.169.254/")
+	f.Fuzz(func(t *testing.T, typ, category, name, email string) {
+		in := requests.FileInput{SubjectID: sub, Type: typ}
+		if category != "" {
+			in.Categories = []string{category}
+		}
+		if name != "" || email != "" {
+			in.SendTo = &requests.Controller{Name: name, Email: email}
+		}
+		f, err := e.svc.File(ctx, e.actor, e.tenant, in)
+		if err == nil {
+			if _, err := e.svc.Deny(ctx, e.actor, e.tenant, f.Request.ID, "fuzz"); err != nil && privet.ErrorCode(err) != privet.ECONFLICT {
+				t.Fatalf("Deny: %v", err)
+			}
+			return
+		}
+		if code := privet.ErrorCode(err); code != privet.EINVALID && code != privet.ETOOLARGE {
+			t.Fatalf("File: %v", err)
+		}
+		field := privet.ErrorField(err)
+		if field == "" {
+			t.Fatalf("no field named: %v", err)
+		}
+		if len(email) > 6 && strings.Contains(privet.ErrorMessage(err), email) {
+			t.Fatalf("the error quotes the address: %v", err)
+		}
+	})
+}

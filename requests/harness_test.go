@@ -137,7 +137,9 @@ func newEnv(t testing.TB, example string) *env {
 	return newEnvOn(t, "sqlite", example)
 }
 
-func newEnvOn(t testing.TB, engine, example string) *env {
+// newEnvOn serves the example policy on engine; edits rewrite its source
+// first (a client declared, a fee set), as a tenant's own version would.
+func newEnvOn(t testing.TB, engine, example string, edits ...func(string) string) *env {
 	t.Helper()
 	store, keys := storetest.Open(t, engine)
 	path := filepath.Join(t.TempDir(), "master.json")
@@ -152,6 +154,9 @@ func newEnvOn(t testing.TB, engine, example string) *env {
 	src, err := examples.FS.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, edit := range edits {
+		src = []byte(edit(string(src)))
 	}
 	pol, err := policy.Parse(name, src)
 	if err != nil {

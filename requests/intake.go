@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/crypto"
@@ -25,7 +27,16 @@ const (
 	MaxPoints      = 5
 	MaxCorrections = 50
 	MaxPurposes    = 50
+	MaxCategories  = 50
+	maxNameBytes   = 200
 )
+
+// Controller is the controller a portability request's data is sent to: a
+// name and an email address, never a URL privet would call.
+type Controller struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
 
 // FileInput is a request the company's app files for its signed-in user,
 // whose identity the app has verified.
@@ -34,7 +45,8 @@ type FileInput struct {
 	Type      string `json:"type"`
 	// Jurisdiction is where the person is; defaults to the subject's.
 	Jurisdiction string `json:"jurisdiction,omitempty"`
-	// Client is the client key a processor tenant routes the request to.
+	// Client is the client (a key of the policy's clients) that controls
+	// the data the request is about: the request is referred to it.
 	Client string `json:"client,omitempty"`
 	// B2B marks business contact data of an employee acting in their job.
 	B2B bool `json:"b2b,omitempty"`
@@ -44,6 +56,11 @@ type FileInput struct {
 	Purposes []string `json:"purposes,omitempty"`
 	// Confirmed says the person already confirmed an erasure in the app.
 	Confirmed bool `json:"confirmed,omitempty"`
+	// Categories limit an erasure to these data categories (and those
+	// under them): the account and its other data stay.
+	Categories []string `json:"categories,omitempty"`
+	// SendTo is the controller a portability request's data is sent to.
+	SendTo *Controller `json:"send_to,omitempty"`
 }
 
 // PublicInput is a request a person files on the public intake. Nothing in
@@ -60,6 +77,8 @@ type PublicInput struct {
 	Client      string                `json:"client,omitempty"`
 	Corrections map[string]string     `json:"corrections,omitempty"`
 	Purposes    []string              `json:"purposes,omitempty"`
+	Categories  []string              `json:"categories,omitempty"`
+	SendTo      *Controller           `json:"send_to,omitempty"`
 }
 
 // payload is what a request holds that is personal: sealed under the
@@ -69,6 +88,7 @@ type payload struct {
 	Contact     string                `json:"contact,omitempty"`
 	Points      []vault.IdentityInput `json:"points,omitempty"`
 	Corrections map[string]string     `json:"corrections,omitempty"`
+	SendTo      *Controller           `json:"send_to,omitempty"`
 }
 
 const payloadField = "request:payload"
@@ -111,14 +131,26 @@ func checkPlace(field, place string) error {
 	return nil
 }
 
-func checkExtras(pol *policy.Compiled, client string, corrections map[string]string, purposes []string) error {
-	if client != "" && !slices.ContainsFunc(pol.Policy.Clients, func(c policy.Client) bool { return c.Key == client }) {
+// extras are what a request may carry beyond its type, as filed.
+type extras struct {
+	typ         string
+	client      string
+	corrections map[string]string
+	purposes    []string
+	categories  []string
+	sendTo      *Controller
+}
+
+// check validates the extras against the policy and the request's type,
+// and normalizes the receiving controller's email. Errors name the field.
+func (x *extras) check(pol *policy.Compiled) error {
+	if x.client != "" && !slices.ContainsFunc(pol.Policy.Clients, func(c policy.Client) bool { return c.Key == x.client }) {
 		return privet.FieldError("client", "the policy names no such client")
 	}
-	if len(corrections) > MaxCorrections {
+	if len(x.corrections) > MaxCorrections {
 		return &privet.Error{Code: privet.ETOOLARGE, Field: "corrections", Message: fmt.Sprintf("at most %d corrections", MaxCorrections)}
 	}
-	for name, v := range corrections {
+	for name, v := range x.corrections {
 		if len(name) == 0 || len(name) > 100 {
 			return privet.FieldError("corrections", "a field name is empty or too long")
 		}
@@ -126,14 +158,89 @@ func checkExtras(pol *policy.Compiled, client string, corrections map[string]str
 			return &privet.Error{Code: privet.ETOOLARGE, Field: "corrections", Message: "a value is too large"}
 		}
 	}
-	if len(purposes) > MaxPurposes {
+	if x.typ == string(jurisdiction.RightRectification) && len(x.corrections) == 0 {
+		return privet.FieldError("corrections", "a rectification names the fields to correct")
+	}
+	if len(x.purposes) > MaxPurposes {
 		return &privet.Error{Code: privet.ETOOLARGE, Field: "purposes", Message: fmt.Sprintf("at most %d purposes", MaxPurposes)}
 	}
-	for i, p := range purposes {
+	for i, p := range x.purposes {
 		if _, ok := pol.Purpose(p); !ok {
 			return privet.FieldError(fmt.Sprintf("purposes[%d]", i), "the policy declares no such purpose")
 		}
 	}
+	if err := x.checkCategories(pol); err != nil {
+		return err
+	}
+	return x.checkSendTo()
+}
+
+// checkCategories validates an erasure limited to categories: each one the
+// policy collects, none that identifies the account (the account stays, so
+// the identities that find it do), and a client named exactly when the
+// categories are the data the policy's clients control.
+func (x *extras) checkCategories(pol *policy.Compiled) error {
+	if len(x.categories) == 0 {
+		return nil
+	}
+	if x.typ != string(jurisdiction.RightErasure) {
+		return privet.FieldError("categories", "only an erasure is limited to categories")
+	}
+	if len(x.categories) > MaxCategories {
+		return &privet.Error{Code: privet.ETOOLARGE, Field: "categories", Message: fmt.Sprintf("at most %d categories", MaxCategories)}
+	}
+	clientControlled := true
+	for i, k := range x.categories {
+		field := fmt.Sprintf("categories[%d]", i)
+		var declared []policy.Category
+		for _, c := range pol.Policy.Categories {
+			if under(c.Key, k) || under(k, c.Key) {
+				declared = append(declared, c)
+			}
+		}
+		if k == "" || len(declared) == 0 {
+			return privet.FieldError(field, "the policy collects no such category")
+		}
+		for _, c := range identityCategories {
+			if under(c, k) {
+				return privet.FieldError(field, "identifies the account, which an erasure of some categories keeps: ask for the erasure of everything instead")
+			}
+		}
+		for _, c := range declared {
+			clientControlled = clientControlled && c.ClientControlled
+		}
+	}
+	switch {
+	case clientControlled && x.client == "":
+		return privet.FieldError("client", "the categories are data a client controls: name the client, to whom the request is referred")
+	case !clientControlled && x.client != "" && pol.Policy.Role != "processor":
+		return privet.FieldError("categories", "some are not data the client controls: file them without a client")
+	}
+	return nil
+}
+
+// checkSendTo validates the controller a portability request is sent to.
+func (x *extras) checkSendTo() error {
+	if x.sendTo == nil {
+		return nil
+	}
+	if x.typ != string(jurisdiction.RightPortability) {
+		return privet.FieldError("send_to", "only a portability request is sent to another controller")
+	}
+	name := strings.TrimSpace(x.sendTo.Name)
+	switch {
+	case name == "":
+		return privet.FieldError("send_to.name", "is required")
+	case len(name) > maxNameBytes:
+		return privet.FieldError("send_to.name", "has at most %d bytes", maxNameBytes)
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return privet.FieldError("send_to.name", "must be one line of text")
+	}
+	email, err := identity.Normalize(privet.IdentityEmail, x.sendTo.Email)
+	if err != nil {
+		return privet.FieldError("send_to.email", "must be an email address")
+	}
+	x.sendTo = &Controller{Name: name, Email: email}
 	return nil
 }
 
@@ -170,20 +277,20 @@ func (s *Service) File(ctx context.Context, actor privet.Actor, tenantID string,
 	if err := checkType(pol, place, in.Type); err != nil {
 		return nil, err
 	}
-	if err := checkExtras(pol, in.Client, in.Corrections, in.Purposes); err != nil {
+	x := extras{typ: in.Type, client: in.Client, corrections: in.Corrections, purposes: in.Purposes,
+		categories: in.Categories, sendTo: in.SendTo}
+	if err := x.check(pol); err != nil {
 		return nil, err
-	}
-	if in.Type == string(jurisdiction.RightRectification) && len(in.Corrections) == 0 {
-		return nil, privet.FieldError("corrections", "a rectification names the fields to correct")
 	}
 	now := s.now()
 	r := s.newRequest(pol, tenantID, place, in.Type, privet.ChannelAPI, now)
 	r.SubjectID = sub.ID
 	r.Verification = privet.RequestVerification{Level: LevelApp, VerifiedAt: &now}
-	d := details{Client: in.Client, B2B: in.B2B, Purposes: in.Purposes, Confirmed: in.Confirmed}
+	d := details{Client: in.Client, B2B: in.B2B, Purposes: in.Purposes, Confirmed: in.Confirmed,
+		Categories: in.Categories, SendTo: x.sendTo != nil}
 	var sealed *payload
-	if len(in.Corrections) > 0 {
-		sealed = &payload{Corrections: in.Corrections}
+	if len(in.Corrections) > 0 || x.sendTo != nil {
+		sealed = &payload{Corrections: in.Corrections, SendTo: x.sendTo}
 	}
 	var existing *privet.Request
 	err = s.Store.Update(ctx, func(tx privet.Tx) error {
@@ -250,19 +357,19 @@ func (s *Service) FilePublic(ctx context.Context, tenantID string, in PublicInpu
 		}
 		points = append(points, vault.IdentityInput{Type: p.Type, Value: v})
 	}
-	if err := checkExtras(pol, in.Client, in.Corrections, in.Purposes); err != nil {
+	x := extras{typ: in.Type, client: in.Client, corrections: in.Corrections, purposes: in.Purposes,
+		categories: in.Categories, sendTo: in.SendTo}
+	if err := x.check(pol); err != nil {
 		return nil, err
-	}
-	if in.Type == string(jurisdiction.RightRectification) && len(in.Corrections) == 0 {
-		return nil, privet.FieldError("corrections", "a rectification names the fields to correct")
 	}
 	now := s.now()
 	r := s.newRequest(pol, tenantID, in.Jurisdiction, in.Type, privet.ChannelPublic, now)
 	r.Status = privet.RequestPendingVerification
 	r.ContactType = contact.Type
-	writeDetails(r, details{Client: in.Client, Purposes: in.Purposes})
+	writeDetails(r, details{Client: in.Client, Purposes: in.Purposes, Categories: in.Categories, SendTo: x.sendTo != nil})
 	err = s.Store.Update(ctx, func(tx privet.Tx) error {
-		if err := s.sealPayload(ctx, r, &payload{ContactType: contact.Type, Contact: contact.Value, Points: points, Corrections: in.Corrections}); err != nil {
+		if err := s.sealPayload(ctx, r, &payload{ContactType: contact.Type, Contact: contact.Value, Points: points,
+			Corrections: in.Corrections, SendTo: x.sendTo}); err != nil {
 			return err
 		}
 		if err := tx.CreateRequest(ctx, r); err != nil {

@@ -177,6 +177,10 @@ func (m *MailNotifier) data(ctx context.Context, n Notice) (notification.Data, e
 		d.Findings = strings.Split(f, "\n")
 	}
 	d.FindingsNone = v["findings_none"] == "true"
+	if e := v["erased"]; e != "" {
+		d.Erased = strings.Split(e, "\n")
+	}
+	d.SentTo, d.Fee = v["sent_to"], v["fee"]
 	switch n.Template {
 	case TemplateExtended:
 		d.Reason = v["extension_reason"]
@@ -187,13 +191,15 @@ func (m *MailNotifier) data(ctx context.Context, n Notice) (notification.Data, e
 				" and quote the reference below."
 		}
 		d.ComplaintInfo = v["complaint"]
+	case TemplateFee:
+		d.Reason = cmp.Or(v["fee_message"], v["fee_reason"])
 	}
 	switch n.Template {
-	case TemplateReceived, TemplateVerify, TemplateExtended, TemplateDenied:
+	case TemplateReceived, TemplateVerify, TemplateExtended, TemplateDenied, TemplateFee:
 		if tok := v["status_token"]; tok != "" && m.PublicURL != "" {
 			d.Link = m.link(StatusPath, tok)
 		}
-	case TemplateCompleted:
+	case TemplateCompleted, TemplatePorted:
 		if id := v["package_id"]; id != "" {
 			if m.Packages == nil || m.PublicURL == "" {
 				return d, privet.Errorf(privet.EUNAVAILABLE, "download links need the packages and a public URL")

@@ -18,7 +18,9 @@ import (
 // request's data key is destroyed: its contact and any corrections are
 // crypto-shredded, and a rerun of the job finds nobody to write to.
 func (s *Service) SendNotice(ctx context.Context, job NotifyJob) error {
-	if !slices.Contains(Templates, job.Template) {
+	if !slices.Contains(Templates, job.Template) || job.Template == TemplatePorted {
+		// The ported notice goes from the execution, to the address sealed
+		// with the request, never as a job of its own.
 		return privet.FieldError("template", "unknown template")
 	}
 	if s.Notifier == nil {
@@ -51,6 +53,9 @@ func (s *Service) SendNotice(ctx context.Context, job NotifyJob) error {
 		return nil // shredded: the final notice went out already
 	}
 	n.ContactType, n.Contact = p.ContactType, p.Contact
+	if p.SendTo != nil && job.Template == TemplateCompleted && readDetails(r).SentAt != nil {
+		n.Vars["sent_to"] = p.SendTo.Name
+	}
 	if job.Template == TemplateVerify {
 		code, fresh, err := s.newCode(ctx, r.TenantID, r.ID)
 		if err != nil {
@@ -107,6 +112,9 @@ func (s *Service) vars(pol *policy.Compiled, r *privet.Request) map[string]strin
 	}
 	if r.Fee != nil {
 		v["fee"] = r.Fee.Amount
+		if r.Fee.Reason != "" {
+			v["fee_reason"], v["fee_message"] = r.Fee.Reason, feeMessage(r.Fee.Reason)
+		}
 	}
 	if r.ProcessorClient != "" {
 		for _, c := range pol.Policy.Clients {
@@ -122,6 +130,15 @@ func (s *Service) vars(pol *policy.Compiled, r *privet.Request) map[string]strin
 		} else {
 			v["findings_none"] = "true"
 		}
+	}
+	if len(d.Categories) > 0 {
+		// An erasure of some categories says what it removed.
+		var erased []string
+		for _, rep := range d.Erasure {
+			erased = append(erased, rep.Erased...)
+		}
+		slices.Sort(erased)
+		v["erased"] = strings.Join(slices.Compact(erased), "\n")
 	}
 	if d.PackageID != "" {
 		v["package_id"] = d.PackageID

@@ -49,11 +49,13 @@ const (
 	TemplateRouted    = "request_routed"    // to the subject: who handles the request
 	TemplateForwarded = "request_forwarded" // to the client a processor works for
 	TemplateExpired   = "request_expired"
+	TemplateFee       = "request_fee"    // to the subject: why a fee applies and its estimate, before any work
+	TemplatePorted    = "request_ported" // to the controller a portability request names: the download link
 )
 
 // Templates lists every template, in the order above.
 var Templates = []string{TemplateReceived, TemplateVerify, TemplateExtended, TemplateCompleted,
-	TemplateDenied, TemplateRouted, TemplateForwarded, TemplateExpired}
+	TemplateDenied, TemplateRouted, TemplateForwarded, TemplateExpired, TemplateFee, TemplatePorted}
 
 // Notice is one message about a request, handed to the Notifier at send
 // time. It is built by the notification job, which unseals the contact then:

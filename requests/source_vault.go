@@ -62,34 +62,42 @@ func under(category, kept string) bool {
 	return kept == "*" || category == kept || strings.HasPrefix(category, kept+".")
 }
 
-// Erase destroys the subject's key when nothing is kept (crypto-shredding
-// every copy); otherwise it deletes the fields outside the kept categories
-// and keeps the key the rest needs. Erasing twice does nothing more.
-func (v *VaultSource) Erase(ctx context.Context, tenantID, subjectID string, keep []privet.KeptCategory) (*privet.ErasureReport, error) {
+// Erase destroys the subject's key when the scope is everything and nothing
+// is kept (crypto-shredding every copy); otherwise it deletes the fields in
+// scope outside the kept categories and keeps the key the rest needs. An
+// erasure limited to categories never touches identities: the account they
+// find stays. Erasing twice does nothing more.
+func (v *VaultSource) Erase(ctx context.Context, tenantID, subjectID string, scope privet.ErasureScope) (*privet.ErasureReport, error) {
 	sub, err := v.subject(ctx, tenantID, subjectID)
 	if err != nil {
 		return nil, err
 	}
 	rep := &privet.ErasureReport{Source: v.Name()}
-	cats := map[string]bool{}
-	for _, f := range sub.Fields {
-		cats[f.Category] = true
-	}
-	for _, id := range sub.Identities {
-		cats[identityCategories[id.Type]] = true
+	inScope := func(c string) bool {
+		return len(scope.Categories) == 0 || slices.ContainsFunc(scope.Categories, func(k string) bool { return under(c, k) })
 	}
 	isKept := func(c string) *privet.KeptCategory {
-		for i := range keep {
-			if under(c, keep[i].Category) {
-				return &keep[i]
+		for i := range scope.Keep {
+			if under(c, scope.Keep[i].Category) {
+				return &scope.Keep[i]
 			}
 		}
 		return nil
 	}
+	cats := map[string]bool{}
 	var remove []string
 	for _, f := range sub.Fields {
+		if !inScope(f.Category) {
+			continue
+		}
+		cats[f.Category] = true
 		if isKept(f.Category) == nil {
 			remove = append(remove, f.Name)
+		}
+	}
+	if len(scope.Categories) == 0 {
+		for _, id := range sub.Identities {
+			cats[identityCategories[id.Type]] = true
 		}
 	}
 	for c := range cats {
@@ -102,7 +110,7 @@ func (v *VaultSource) Erase(ctx context.Context, tenantID, subjectID string, kee
 	slices.Sort(rep.Erased)
 	slices.SortFunc(rep.Kept, func(a, b privet.KeptCategory) int { return strings.Compare(a.Category, b.Category) })
 	switch {
-	case len(keep) == 0:
+	case len(scope.Categories) == 0 && len(scope.Keep) == 0:
 		if sub.Status != privet.StatusErased {
 			if err := v.Vault.Erase(ctx, systemActor, tenantID, subjectID); err != nil {
 				return nil, err

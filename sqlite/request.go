@@ -11,7 +11,7 @@ import (
 const requestColumns = `tenant_id, id, subject_id, type, jurisdiction, status, channel, received_at, due_at,
 	receipt_due_at, extended_to, extension_reason, paused_at, paused_total, completed_at, outcome, deny_reason,
 	status_token_hash, contact_type, sealed_contact, code_hash, code_expires_at, code_attempts, code_locked,
-	verification_level, verified_points, verified_at, fee_amount, fee_accepted_at, processor_client, details, updated_at`
+	verification_level, verified_points, verified_at, fee_amount, fee_accepted_at, processor_client, details, updated_at, fee_reason`
 
 // closedStatuses is the SQL list of privet.ClosedRequestStatuses; the
 // partial unique index of the migration names the same three.
@@ -21,7 +21,7 @@ const closedStatuses = `('completed', 'denied', 'expired')`
 // a second open request of the subject's type into ECONFLICT.
 func (t *tx) CreateRequest(ctx context.Context, r *privet.Request) error {
 	_, err := t.exec(ctx, `INSERT INTO requests (`+requestColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		requestArgs(r)...)
 	switch {
 	case isUnique(err):
@@ -34,15 +34,16 @@ func (t *tx) CreateRequest(ctx context.Context, r *privet.Request) error {
 
 func requestArgs(r *privet.Request) []any {
 	var fee, feeAccepted any
+	var feeReason string
 	if r.Fee != nil {
-		fee, feeAccepted = r.Fee.Amount, nanosPtr(r.Fee.AcceptedAt)
+		fee, feeAccepted, feeReason = r.Fee.Amount, nanosPtr(r.Fee.AcceptedAt), r.Fee.Reason
 	}
 	v := r.Verification
 	return []any{r.TenantID, r.ID, nullString(r.SubjectID), r.Type, r.Jurisdiction, string(r.Status), r.Channel,
 		nanos(r.ReceivedAt), nanos(r.DueAt), nanosPtr(r.ReceiptDueAt), nanosPtr(r.ExtendedTo), r.ExtensionReason,
 		nanosPtr(r.PausedAt), int64(r.PausedTotal), nanosPtr(r.CompletedAt), r.Outcome, r.DenyReason,
 		r.StatusTokenHash, string(r.ContactType), r.SealedContact, v.CodeHash, nanosPtr(v.ExpiresAt), v.Attempts, v.Locked,
-		v.Level, v.Points, nanosPtr(v.VerifiedAt), fee, feeAccepted, r.ProcessorClient, r.Details, nanos(r.UpdatedAt)}
+		v.Level, v.Points, nanosPtr(v.VerifiedAt), fee, feeAccepted, r.ProcessorClient, r.Details, nanos(r.UpdatedAt), feeReason}
 }
 
 func nullString(s string) any {
@@ -83,10 +84,10 @@ func (t *tx) UpdateRequest(ctx context.Context, r *privet.Request) error {
 		extended_to = ?, extension_reason = ?, paused_at = ?, paused_total = ?, completed_at = ?, outcome = ?,
 		deny_reason = ?, sealed_contact = ?, code_hash = ?, code_expires_at = ?, code_attempts = ?, code_locked = ?,
 		verification_level = ?, verified_points = ?, verified_at = ?, fee_amount = ?, fee_accepted_at = ?,
-		processor_client = ?, details = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`,
+		processor_client = ?, details = ?, updated_at = ?, fee_reason = ? WHERE tenant_id = ? AND id = ?`,
 		args[2], args[5], args[8], args[9], args[10], args[11], args[12], args[13], args[14], args[15], args[16],
 		args[19], args[20], args[21], args[22], args[23], args[24], args[25], args[26], args[27], args[28], args[29],
-		args[30], args[31], r.TenantID, r.ID)
+		args[30], args[31], args[32], r.TenantID, r.ID)
 	if isUnique(err) {
 		return privet.Errorf(privet.ECONFLICT, "the subject already has an open request of this type")
 	}
@@ -176,7 +177,7 @@ func (t *tx) requestRows(ctx context.Context, query string, args ...any) ([]*pri
 	for rows.Next() {
 		var r privet.Request
 		var subject, fee *string
-		var status, contactType string
+		var status, contactType, feeReason string
 		var received, due, updated int64
 		var receiptDue, extended, paused, completed, codeExpires, verified, feeAccepted nullTime
 		var pausedTotal int64
@@ -184,14 +185,14 @@ func (t *tx) requestRows(ctx context.Context, query string, args ...any) ([]*pri
 		if err := rows.Scan(&r.TenantID, &r.ID, &subject, &r.Type, &r.Jurisdiction, &status, &r.Channel, &received, &due,
 			&receiptDue, &extended, &r.ExtensionReason, &paused, &pausedTotal, &completed, &r.Outcome, &r.DenyReason,
 			&r.StatusTokenHash, &contactType, &r.SealedContact, &v.CodeHash, &codeExpires, &v.Attempts, &v.Locked,
-			&v.Level, &v.Points, &verified, &fee, &feeAccepted, &r.ProcessorClient, &r.Details, &updated); err != nil {
+			&v.Level, &v.Points, &verified, &fee, &feeAccepted, &r.ProcessorClient, &r.Details, &updated, &feeReason); err != nil {
 			return nil, dbError("requests", err)
 		}
 		if subject != nil {
 			r.SubjectID = *subject
 		}
 		if fee != nil {
-			r.Fee = &privet.RequestFee{Amount: *fee, AcceptedAt: feeAccepted.ptr()}
+			r.Fee = &privet.RequestFee{Amount: *fee, Reason: feeReason, AcceptedAt: feeAccepted.ptr()}
 		}
 		r.Status, r.ContactType = privet.RequestStatus(status), privet.IdentityType(contactType)
 		r.ReceivedAt, r.DueAt, r.UpdatedAt = time.Unix(0, received).UTC(), time.Unix(0, due).UTC(), time.Unix(0, updated).UTC()

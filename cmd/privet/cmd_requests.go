@@ -18,11 +18,13 @@ import (
 func (a *app) requestsCommand() *cobra.Command {
 	var (
 		tenantID, status, typ, reason, from, to, format, subjectID string
+		client, sendToName, sendToEmail                            string
+		categories                                                 []string
 		open                                                       bool
 	)
 	cmd := &cobra.Command{
 		Use:   "requests",
-		Short: "List, show, file, approve, deny and extend data-subject requests, and report on them (needs --policy or --demo)",
+		Short: "List, show, file, approve, deny, extend and charge data-subject requests, and report on them (needs --policy or --demo)",
 		Args:  noArgs,
 	}
 	withRequests := func(cmd *cobra.Command, fn func(ctx context.Context, r *requests.Service) error) error {
@@ -72,7 +74,11 @@ func (a *app) requestsCommand() *cobra.Command {
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withRequests(cmd, func(ctx context.Context, r *requests.Service) error {
-				f, err := r.File(ctx, op, tenantID, requests.FileInput{SubjectID: subjectID, Type: typ})
+				in := requests.FileInput{SubjectID: subjectID, Type: typ, Client: client, Categories: categories}
+				if sendToName != "" || sendToEmail != "" {
+					in.SendTo = &requests.Controller{Name: sendToName, Email: sendToEmail}
+				}
+				f, err := r.File(ctx, op, tenantID, in)
 				if err != nil {
 					return err
 				}
@@ -108,6 +114,9 @@ func (a *app) requestsCommand() *cobra.Command {
 	extend := change("extend", "Extend the deadline by the legal maximum, with --reason", func(r *requests.Service, ctx context.Context, id string) (*privet.Request, error) {
 		return r.Extend(ctx, op, tenantID, id, reason)
 	})
+	charge := change("charge", "Hold a request judged excessive or repetitive (--reason excessive|repetitive) for the policy's fee estimate; the requester is told first", func(r *requests.Service, ctx context.Context, id string) (*privet.Request, error) {
+		return r.Charge(ctx, op, tenantID, id, reason)
+	})
 	report := &cobra.Command{
 		Use:   "report",
 		Short: "Counts per request type for a period (--from, --to as YYYY-MM-DD; --format json or csv)",
@@ -136,7 +145,7 @@ func (a *app) requestsCommand() *cobra.Command {
 			})
 		},
 	}
-	for _, c := range []*cobra.Command{list, show, file, approve, deny, extend, report} {
+	for _, c := range []*cobra.Command{list, show, file, approve, deny, extend, charge, report} {
 		tenantFlag(c, &tenantID)
 	}
 	list.Flags().StringVar(&status, "status", "", "only requests with this status")
@@ -144,11 +153,16 @@ func (a *app) requestsCommand() *cobra.Command {
 	list.Flags().BoolVar(&open, "open", false, "only requests still being handled")
 	file.Flags().StringVar(&subjectID, "subject", "", "the subject's id")
 	file.Flags().StringVar(&typ, "type", "", "the request type, e.g. access or erasure")
+	file.Flags().StringVar(&client, "client", "", "the policy's client that controls the data: the request is referred to it")
+	file.Flags().StringSliceVar(&categories, "categories", nil, "limit an erasure to these data categories (comma-separated); the account stays")
+	file.Flags().StringVar(&sendToName, "send-to-name", "", "portability: the controller the data is sent to")
+	file.Flags().StringVar(&sendToEmail, "send-to-email", "", "portability: that controller's email address, where the download link goes")
+	charge.Flags().StringVar(&reason, "reason", "", "excessive or repetitive (required)")
 	deny.Flags().StringVar(&reason, "reason", "", "why (required)")
 	extend.Flags().StringVar(&reason, "reason", "", "why (required)")
 	report.Flags().StringVar(&from, "from", "", "first day of the period, YYYY-MM-DD")
 	report.Flags().StringVar(&to, "to", "", "last day of the period, YYYY-MM-DD (inclusive)")
 	report.Flags().StringVar(&format, "format", "json", "json or csv")
-	cmd.AddCommand(list, show, file, approve, deny, extend, report)
+	cmd.AddCommand(list, show, file, approve, deny, extend, charge, report)
 	return cmd
 }

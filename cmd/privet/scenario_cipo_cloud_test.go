@@ -76,10 +76,35 @@ func scenarioCIPOCloud(t *testing.T, engine string) {
 		if ok, reason := c.transfer(user, "enterprise_customer", "marketing.communications.email", false, "user.contact.email"); ok || reason != "purpose_not_declared" {
 			t.Errorf("the email to the employer for marketing = %v %s, want refused purpose_not_declared", ok, reason)
 		}
-		// A request about Content goes to the customer that controls it.
+		// A request about Content goes to the customer that controls it:
+		// the customer is listed when it signs (a version of the policy),
+		// and the person names it.
 		code, out := s.call("POST", "/v1/requests", map[string]any{"subject_id": user, "type": "access", "client": "corp"})
-		t.Skipf("needs: referral of end users' requests about Content to the enterprise customer in a controller policy "+
-			"(processor routing applies only to role: processor, and a policy cannot declare clients beside its own role): filing with a client = %d %v", code, out)
+		if code != http.StatusUnprocessableEntity || !strings.Contains(c.errorText(out), "client") {
+			t.Errorf("naming a customer not listed = %d %v, want 422 naming client", code, out)
+		}
+		src := strings.Replace(c.policySource(), "role: controller\n",
+			"role: controller\nclients:\n  - key: corp\n    name: Corp Inc\n    email: privacy@corp.example\n", 1)
+		src = strings.Replace(src, `version: "2021-02-05"`, `version: "2021-02-05+corp"`, 1)
+		src = strings.Replace(src, `effective: "2021-02-05"`, `effective: "`+s.clock.Now().Format(time.DateOnly)+`"`, 1)
+		s.must(http.StatusCreated, "POST", "/v1/policy/versions", map[string]any{"source": src})
+		code, out = s.call("POST", "/v1/requests", map[string]any{"subject_id": user, "type": "erasure", "categories": []string{"user.content.private"}})
+		if code != http.StatusUnprocessableEntity || !strings.Contains(c.errorText(out), "client") {
+			t.Errorf("a Content erasure naming no customer = %d %v, want 422 asking for the client", code, out)
+		}
+		ref := c.file(user, "access", map[string]any{"client": "corp"})
+		if r := c.request(ref); r["status"] != "routed" || r["processor_client"] != "corp" {
+			t.Fatalf("a request about Content = %v to %v, want routed to corp", r["status"], r["processor_client"])
+		}
+		if m := c.mail("privacy@corp.example", ref, "privacy request"); !strings.Contains(m.Text, "access") {
+			t.Errorf("the customer's email does not say what was asked:\n%s", m.Text)
+		}
+		c.mail("employee@corp.example", ref, "Corp Inc")
+		// The customer answered: closing it builds nothing of CIPO's own.
+		done := s.must(http.StatusOK, "POST", "/v1/requests/"+ref+"/approve", nil)
+		if done["status"] != "completed" || done["outcome"] != "routed" {
+			t.Errorf("closing the referred request = %v %v, want completed routed", done["status"], done["outcome"])
+		}
 	})
 
 	promise(t, service, "C3", func(t *testing.T) {
@@ -416,8 +441,39 @@ func scenarioCIPOCloud(t *testing.T, engine string) {
 		if csv := string(files["categories/user.name.csv"]); !strings.HasPrefix(csv, "name,value,updated_at") || !strings.Contains(csv, "Erika Musterfrau") {
 			t.Errorf("categories/user.name.csv = %q, want a header and the name", csv)
 		}
-		t.Skip("needs: the copy to say whether any purpose involves automated decision-making or profiling (the package's purposes carry no profiling flag); " +
-			"portability sent directly to another controller (a package is only downloaded by the person)")
+		// The copy says whether any purpose involves automated
+		// decision-making or profiling: none does here, and it says so.
+		if a := data.Disclosures.Automated; a == nil || a.Any || len(a.Purposes) != 0 {
+			t.Errorf("the copy's automated_decisions = %+v, want present and none", a)
+		}
+		if slices.ContainsFunc(data.Disclosures.Purposes, func(p cipoExportPurpose) bool { return p.Profiling == nil || *p.Profiling }) {
+			t.Errorf("the copy's purposes = %+v, want each to answer profiling: false", data.Disclosures.Purposes)
+		}
+		if !strings.Contains(string(files["index.html"]), "No purpose involves automated decision-making or profiling.") {
+			t.Error("the copy's readable page does not say whether any purpose profiles")
+		}
+
+		// Portability sent to another controller: to the email the person
+		// gives, never to a URL privet would call.
+		mover := c.account("DE", "mover@example.de", field("name", "user.name", "Max Mover"))
+		code, out := s.call("POST", "/v1/requests", map[string]any{"subject_id": mover, "type": "portability",
+			"send_to": map[string]any{"name": "Docs Ltd", "email": "https://docs.example/import"}})
+		if code != http.StatusUnprocessableEntity || !strings.Contains(c.errorText(out), "send_to.email") {
+			t.Errorf("a URL as the receiving controller = %d %v, want 422 naming send_to.email", code, out)
+		}
+		moved := c.file(mover, "portability", map[string]any{"send_to": map[string]any{"name": "Docs Ltd", "email": "import@docs.example"}})
+		if r := c.settled(moved); r["status"] != "completed" {
+			t.Fatalf("portability to another controller = %v", r["status"])
+		}
+		files = c.download(c.mail("import@docs.example", moved, "/v1/public/packages/"))
+		if got := c.exported(files); got.Subject.ID != mover || got.field("name") != "Max Mover" {
+			t.Errorf("the controller received the copy of %q with name %q, want %s's", got.Subject.ID, got.field("name"), mover)
+		}
+		c.mail("mover@example.de", moved, "we sent your data to Docs Ltd")
+		ev := s.must(http.StatusOK, "GET", "/v1/audit/events?subject_id="+mover+"&action=request.send", nil)
+		if events, _ := ev["events"].([]any); len(events) != 1 {
+			t.Errorf("sending to the controller audited %d times, want once", len(events))
+		}
 	})
 
 	promise(t, service, "C8", func(t *testing.T) {
@@ -680,7 +736,33 @@ func scenarioCIPOCloud(t *testing.T, engine string) {
 			!strings.Contains(m.Text, "right to complain") {
 			t.Errorf("the refusal email lacks the reason or where to complain:\n%s", m.Text)
 		}
-		t.Skip("needs: an erasure request limited to categories (community posts only), so approving it removes the post and not the account")
+		// A request limited to the community posts: approving it removes
+		// the posts and nothing else, and the person is told what went.
+		member := c.account("US-NY", "member@example.com",
+			field("name", "user.name", "Forum Member"),
+			field("forum_post", "user.content.public", "How I share boards"),
+			field("blog_comment", "user.content.public", "Great write-up"))
+		code, out := s.call("POST", "/v1/requests", map[string]any{"subject_id": member, "type": "erasure", "categories": []string{"user.contact.email"}})
+		if code != http.StatusUnprocessableEntity || !strings.Contains(c.errorText(out), "categories[0]") {
+			t.Errorf("removing the account's email as a category = %d %v, want 422 naming categories[0]", code, out)
+		}
+		posts := c.file(member, "erasure", map[string]any{"categories": []string{"user.content.public"}})
+		if got := c.request(posts)["status"]; got != "awaiting_approval" {
+			t.Fatalf("posts removal status = %v, want awaiting_approval", got)
+		}
+		s.must(http.StatusOK, "POST", "/v1/requests/"+posts+"/approve", nil)
+		if r := c.settled(posts); r["status"] != "completed" || r["outcome"] != "complied" {
+			t.Fatalf("posts removal = %v %v, want completed complied", r["status"], r["outcome"])
+		}
+		if got := c.fieldNames(member, "essential.service"); !slices.Equal(got, []string{"name"}) {
+			t.Errorf("fields after removing the posts = %v, want the account's name only", got)
+		}
+		if !c.hasEmail(member, "essential.service", "member@example.com") {
+			t.Error("removing the posts removed the account")
+		}
+		if m := c.mail("member@example.com", posts, "We removed this data"); !strings.Contains(m.Text, "user.content.public") {
+			t.Errorf("the completion email does not say what was removed:\n%s", m.Text)
+		}
 	})
 }
 
@@ -929,6 +1011,10 @@ type cipoExport struct {
 		Recipients []cipoExportRecipient `json:"recipients"`
 		Transfers  []cipoExportRecipient `json:"transfers"`
 		Retention  []map[string]any      `json:"retention"`
+		Automated  *struct {
+			Any      bool             `json:"any"`
+			Purposes []map[string]any `json:"purposes"`
+		} `json:"automated_decisions"`
 	} `json:"disclosures"`
 }
 
@@ -942,8 +1028,9 @@ type cipoExportCategory struct {
 }
 
 type cipoExportPurpose struct {
-	Key   string
-	Basis string `json:"lawful_basis"`
+	Key       string
+	Basis     string `json:"lawful_basis"`
+	Profiling *bool  `json:"profiling"`
 }
 
 type cipoExportRecipient struct {

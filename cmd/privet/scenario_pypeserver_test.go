@@ -347,15 +347,65 @@ func scenarioPypeServer(t *testing.T, engine string) {
 	})
 
 	promise(t, service, "P9", func(t *testing.T) {
-		s, _ := p.on(t)
+		s, p := p.on(t)
 		// An end user's request goes to the client through which they use
-		// the service. The seed names no clients and PypeServer is the
-		// controller for its own purposes, so the example declares none.
+		// the service. The seed names no clients: each is listed when it
+		// engages PypeServer, in a version of the policy.
 		sub := s.subject(map[string]any{"jurisdiction": "US-WA",
-			"identities": []map[string]any{pypeEmail("enduser@acme-client.example")}})
+			"identities": []map[string]any{pypeEmail("enduser@acme-client.example")},
+			"fields":     []map[string]any{pypeField("name", "user.name", "End User")}})
 		code, out := s.call("POST", "/v1/requests", map[string]any{"subject_id": sub, "type": "erasure", "client": "acme"})
-		t.Logf("a request naming client acme: %d %v", code, out)
-		t.Skip("needs: routing of end users' requests to the client they use the service through, for a tenant that is controller of its own data and service provider to its clients (requests route only under role: processor with clients declared; the example is role: controller with no clients, as the seed names none, so a request naming a client is refused)")
+		if code != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(out), "client") {
+			t.Errorf("a request naming a client not listed = %d %v, want 422 naming client", code, out)
+		}
+		src, err := os.ReadFile(s.policy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := strings.Replace(string(src), "role: controller  # P9\n",
+			"role: controller  # P9\nclients:\n  - key: acme\n    name: Acme Widgets\n    email: privacy@acme-client.example\n", 1)
+		v = strings.Replace(v, `version: "2022-08"`, `version: "2022-08+acme"`, 1)
+		v = strings.Replace(v, `effective: "2022-08-01"`, `effective: "`+s.clock.Now().Format(time.DateOnly)+`"`, 1)
+		s.must(http.StatusCreated, "POST", "/v1/policy/versions", map[string]any{"source": v})
+
+		// Every request of the end user naming the client goes to it:
+		// PypeServer neither erases nor copies anything itself.
+		for _, typ := range []string{"erasure", "access"} {
+			r := p.file(sub, typ, map[string]any{"client": "acme"})
+			if r["status"] != "routed" || r["processor_client"] != "acme" {
+				t.Fatalf("%s naming the client = %v to %v, want routed to acme", typ, r["status"], r["processor_client"])
+			}
+			id := r["id"].(string)
+			if m := p.mail("privacy@acme-client.example", id, "privacy request"); !strings.Contains(m.Text, "forwarded it to you") {
+				t.Errorf("the client's email does not forward the request:\n%s", m.Text)
+			}
+			p.mail("enduser@acme-client.example", id, "Acme Widgets")
+			// The client answered the person: the request closes as routed.
+			if done := s.must(http.StatusOK, "POST", "/v1/requests/"+id+"/approve", nil); done["outcome"] != "routed" {
+				t.Errorf("closing the routed %s = %v, want outcome routed", typ, done["outcome"])
+			}
+		}
+		if got := p.fields(sub, "essential.service"); got["name"] != "End User" {
+			t.Errorf("a request the client handles changed the end user's data: %v", got)
+		}
+		// From the public intake too: once verified, it goes to the client.
+		code, out = s.public("POST", "/v1/public/requests", map[string]any{"tenant": s.tenant, "type": "access",
+			"jurisdiction": "US-WA", "identity": pypeEmail("enduser@acme-client.example"), "client": "acme"}, nil)
+		if code != http.StatusAccepted {
+			t.Fatalf("public request naming the client = %d %v", code, out)
+		}
+		pub := out["id"].(string)
+		c := codeRE.FindStringSubmatch(p.mail("enduser@acme-client.example", pub, "confirmation code").Text)
+		if c == nil {
+			t.Fatal("no code in the verify email")
+		}
+		if code, v := s.public("POST", "/v1/public/requests/verify", map[string]any{"token": out["status_token"], "code": c[1]}, nil); code != http.StatusOK {
+			t.Fatalf("verify = %d %v", code, v)
+		}
+		if r := p.request(pub); r["status"] != "routed" || r["processor_client"] != "acme" {
+			t.Errorf("a verified public request naming the client = %v to %v, want routed to acme", r["status"], r["processor_client"])
+		}
+		p.mail("privacy@acme-client.example", pub, "privacy request")
 	})
 
 	promise(t, service, "P10", func(t *testing.T) {
@@ -441,7 +491,43 @@ func scenarioPypeServer(t *testing.T, engine string) {
 		if m := p.mail("copies@acme-client.example", d["id"].(string), "We could not fulfil"); !strings.Contains(m.Text, "Why:") {
 			t.Errorf("the refusal email gives no reason:\n%s", m.Text)
 		}
-		t.Skip("needs: a fee for an excessive or repetitive request with its reason and cost estimate told before work starts (fees are only the policy-wide price of copies beyond free_copies)")
+		// A request judged excessive or repetitive is charged only after the
+		// person is told why and the cost estimate, and nothing runs before
+		// they accept.
+		again := p.file(sub, "erasure", nil)
+		id := again["id"].(string)
+		if again["status"] != "awaiting_confirmation" {
+			t.Fatalf("erasure = %v, want awaiting_confirmation", again["status"])
+		}
+		if code, out := s.call("POST", "/v1/requests/"+id+"/charge", map[string]any{"reason": "because"}); code != http.StatusUnprocessableEntity {
+			t.Errorf("a charge without a known reason = %d %v, want 422", code, out)
+		}
+		ch := s.must(http.StatusOK, "POST", "/v1/requests/"+id+"/charge", map[string]any{"reason": "excessive"})
+		fee, _ := ch["fee"].(map[string]any)
+		if ch["status"] != "awaiting_fee" || fee["amount"] != "50.00 USD" || fee["reason"] != "excessive" {
+			t.Fatalf("charged request = %v with fee %v, want awaiting_fee, 50.00 USD, excessive", ch["status"], ch["fee"])
+		}
+		m := p.mail("copies@acme-client.example", id, "A fee applies")
+		if !strings.Contains(m.Text, "Cost estimate: 50.00 USD") || !strings.Contains(m.Text, "excessive") || !strings.Contains(m.Text, "until you accept") {
+			t.Errorf("the fee email lacks the estimate, the reason or the wait for acceptance:\n%s", m.Text)
+		}
+		if code, _ := s.call("POST", "/v1/requests/"+id+"/confirm", nil); code != http.StatusConflict {
+			t.Errorf("confirming before the fee is accepted = %d, want 409", code)
+		}
+		if code, _ := s.call("GET", "/v1/subjects/"+sub+"?purpose=essential.service", nil); code != http.StatusOK {
+			t.Errorf("the subject read before the fee was accepted = %d, want 200 (nothing erased yet)", code)
+		}
+		acc := s.must(http.StatusOK, "POST", "/v1/requests/"+id+"/accept-fee", nil)
+		if acc["status"] != "awaiting_confirmation" {
+			t.Errorf("after accepting the fee = %v, want back to awaiting_confirmation", acc["status"])
+		}
+		s.must(http.StatusOK, "POST", "/v1/requests/"+id+"/confirm", nil)
+		if done := p.settle(acc); done["status"] != "completed" {
+			t.Errorf("erasure after the fee = %v, want completed", done["status"])
+		}
+		if code, _ := s.call("GET", "/v1/subjects/"+sub+"?purpose=essential.service", nil); code != http.StatusNotFound {
+			t.Errorf("the subject read after the accepted, confirmed erasure = %d, want 404", code)
+		}
 	})
 
 	promise(t, service, "P11", func(t *testing.T) {
