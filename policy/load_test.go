@@ -83,6 +83,8 @@ func TestParseRejectsBadPolicies(t *testing.T) {
 			[]string{`p.yaml:8:21: jurisdictions[1]: unknown jurisdiction "XX-YYYY"`}},
 		{"unknown category", "  - key: user.contact.email\n    sources", "  - key: user.contact.mail\n    sources",
 			[]string{`p.yaml:10:10: categories[0].key: unknown data category "user.contact.mail"`}},
+		{"required category collected only automatically", "sources: [subject]", "sources: [automatic]\n    required: true",
+			[]string{`p.yaml:12:15: categories[0].required: a required category must be given when a subject is created`}},
 		{"bad source", "sources: [subject]", "sources: [subjekt]",
 			[]string{`p.yaml:11:15: categories[0].sources[0]: "subjekt" is not one of subject`}},
 		{"unknown purpose", "key: essential.service\n", "key: essential.servise\n",

@@ -107,7 +107,10 @@ type Category struct {
 	// Sources: "subject" (from the person), "client" (from the customer or
 	// employer), "third_party", "automatic" (collected by the service), "public".
 	Sources []string `yaml:"sources" json:"sources"`
-	// Required says the service cannot work without it (e.g. the account email).
+	// Required says the service cannot work without it (e.g. the account
+	// email): the vault refuses to create a subject without a field or
+	// identity of this category (or one under it), and an update may not
+	// remove the last one; only erasure does.
 	Required bool `yaml:"required,omitempty" json:"required,omitempty"`
 	// Sensitive marks special or sensitive categories (GDPR Art. 9, CPRA
 	// sensitive personal information, PIPL Art. 28); they are handled apart.

@@ -241,6 +241,11 @@ func (v *validator) categories() {
 		}
 		v.unique(path+".sources", cat.Sources)
 		v.enum(path+".mask", "mask", cat.Mask)
+		// The vault asks for a required category when a subject is created,
+		// so whoever creates it must be able to give it.
+		if cat.Required && len(cat.Sources) > 0 && !slices.ContainsFunc(cat.Sources, func(s string) bool { return s != "automatic" }) {
+			v.add(path+".required", "a required category must be given when a subject is created, but its only source is automatic")
+		}
 	}
 	v.unique("categories", keys)
 	keys = keys[:0]

@@ -49,14 +49,28 @@ func scenarioCIPOCloud(t *testing.T, engine string) {
 		if code != http.StatusUnprocessableEntity || !strings.Contains(c.errorText(out), "fields[0]") {
 			t.Errorf("a field of a category the policy does not collect = %d %v, want 422 naming fields[0]", code, out)
 		}
+		// The email is the one thing an account needs: without it the
+		// account is refused, naming the category and never the values.
 		code, out = s.call("POST", "/v1/subjects", map[string]any{"jurisdiction": "US-NY",
-			"identities": []map[string]any{{"type": "phone", "value": "+14155550102"}}})
-		if code == http.StatusCreated {
-			t.Skip("needs: the vault to refuse an account without the category the policy marks required (user.contact.email: an account without an email was stored)")
+			"identities": []map[string]any{{"type": "phone", "value": "+14155550102"}},
+			"fields":     []map[string]any{{"name": "name", "category": "user.name", "value": "No Mail"}}})
+		if text := c.errorText(out); code != http.StatusUnprocessableEntity || !strings.Contains(text, "user.contact.email") ||
+			strings.Contains(text, "No Mail") || strings.Contains(text, "4155550102") {
+			t.Errorf("an account without an email = %d %v, want 422 naming user.contact.email and no value", code, out)
 		}
-		if code != http.StatusUnprocessableEntity {
-			t.Errorf("an account without an email = %d %v, want 422", code, out)
+		if code, out := s.call("POST", "/v1/subjects/lookup", map[string]any{"type": "phone", "value": "+14155550102", "purpose": "essential.service"}); code != http.StatusNotFound {
+			t.Errorf("the refused account was stored: lookup = %d %v", code, out)
 		}
+		// Nor can an update take the email away; only erasure removes it.
+		code, out = s.call("PATCH", "/v1/subjects/"+bare, map[string]any{
+			"remove_identities": []map[string]any{{"type": "email", "value": "only-email@example.com"}}})
+		if code != http.StatusUnprocessableEntity || !strings.Contains(c.errorText(out), "user.contact.email") {
+			t.Errorf("removing the account's only email = %d %v, want 422 naming user.contact.email", code, out)
+		}
+		if !c.hasEmail(bare, "essential.service", "only-email@example.com") {
+			t.Error("a refused update removed the email")
+		}
+		s.must(http.StatusNoContent, "DELETE", "/v1/subjects/"+bare, nil)
 	})
 
 	promise(t, service, "C2", func(t *testing.T) {
