@@ -85,6 +85,8 @@ func TestParseRejectsBadPolicies(t *testing.T) {
 			[]string{`p.yaml:10:10: categories[0].key: unknown data category "user.contact.mail"`}},
 		{"required category collected only automatically", "sources: [subject]", "sources: [automatic]\n    required: true",
 			[]string{`p.yaml:12:15: categories[0].required: a required category must be given when a subject is created`}},
+		{"tracking without honour_dnt", `basis: {"*": contract}`, "basis: {\"*\": contract}\n    tracking: true",
+			[]string{`p.yaml:17:15: purposes[0].tracking: a Do Not Track signal stops tracking purposes only where the policy says honour_dnt: true`}},
 		{"bad source", "sources: [subject]", "sources: [subjekt]",
 			[]string{`p.yaml:11:15: categories[0].sources[0]: "subjekt" is not one of subject`}},
 		{"unknown purpose", "key: essential.service\n", "key: essential.servise\n",

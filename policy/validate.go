@@ -327,6 +327,11 @@ func (v *validator) purpose(i int) {
 			}
 		}
 	}
+	if p.Tracking && !v.p.HonourDNT {
+		// Tracking says what a Do Not Track signal stops; without honour_dnt
+		// no signal is recorded and the mark would promise nothing.
+		v.add(path+".tracking", "a Do Not Track signal stops tracking purposes only where the policy says honour_dnt: true")
+	}
 	for j, w := range p.Withdraw {
 		v.enum(fmt.Sprintf("%s.withdraw[%d]", path, j), "withdraw", w)
 	}
