@@ -35,9 +35,9 @@ func (t *tx) AppendAudit(ctx context.Context, e *privet.AuditEvent) error {
 			cats = string(b)
 		}
 		_, err = t.exec(ctx, `INSERT INTO audit_events (tenant_id, seq, time, actor_type, actor_id, action, subject_id,
-			categories, purpose, result, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			categories, purpose, result, reason, prev_hash, hash, resource) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.TenantID, e.Seq, e.Time.UnixNano(), e.ActorType, e.ActorID, e.Action, e.SubjectID,
-			cats, e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash)
+			cats, e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash, e.Resource)
 		switch {
 		case isForeignKey(err):
 			return notFound("tenant")
@@ -70,6 +70,10 @@ func auditQuerySQL(tenantID string, q privet.AuditQuery) (string, []any) {
 	if q.Action != "" {
 		add("action = ?", q.Action)
 	}
+	if q.Resource != "" {
+		// The literal term lets SQLite use the partial index.
+		add("resource <> '' AND resource = ?", q.Resource)
+	}
 	if !q.Since.IsZero() {
 		add("time >= ?", q.Since.UnixNano())
 	}
@@ -77,12 +81,15 @@ func auditQuerySQL(tenantID string, q privet.AuditQuery) (string, []any) {
 		add("time < ?", q.Until.UnixNano())
 	}
 	hint := ""
-	if q.SubjectID == "" && q.ActorID == "" && (!q.Since.IsZero() || !q.Until.IsZero()) {
+	switch {
+	case q.Resource != "":
+		hint = " INDEXED BY audit_events_resource"
+	case q.SubjectID == "" && q.ActorID == "" && (!q.Since.IsZero() || !q.Until.IsZero()):
 		hint = " INDEXED BY audit_events_time"
 	}
 	args = append(args, pageLimit(q.Limit))
 	return `SELECT tenant_id, seq, time, actor_type, actor_id, action, subject_id, categories,
-		purpose, result, reason, prev_hash, hash FROM audit_events` + hint + ` WHERE ` + where.String() + ` ORDER BY seq LIMIT ?`, args
+		purpose, result, reason, prev_hash, hash, resource FROM audit_events` + hint + ` WHERE ` + where.String() + ` ORDER BY seq LIMIT ?`, args
 }
 
 func (t *tx) AuditEvents(ctx context.Context, tenantID string, q privet.AuditQuery) ([]*privet.AuditEvent, error) {
@@ -98,7 +105,7 @@ func (t *tx) AuditEvents(ctx context.Context, tenantID string, q privet.AuditQue
 		var at int64
 		var cats sql.NullString
 		if err := rows.Scan(&e.TenantID, &e.Seq, &at, &e.ActorType, &e.ActorID, &e.Action, &e.SubjectID, &cats,
-			&e.Purpose, &e.Result, &e.Reason, &e.PrevHash, &e.Hash); err != nil {
+			&e.Purpose, &e.Result, &e.Reason, &e.PrevHash, &e.Hash, &e.Resource); err != nil {
 			return nil, dbError("audit events", err)
 		}
 		e.Time = time.Unix(0, at).UTC()

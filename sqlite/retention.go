@@ -210,7 +210,7 @@ func (t *tx) AppendAudits(ctx context.Context, events []*privet.AuditEvent) erro
 			return dbError("audit head", err)
 		}
 		stmt, err := t.q.PrepareContext(t.ctx(ctx), `INSERT INTO audit_events (tenant_id, seq, time, actor_type, actor_id, action, subject_id,
-			categories, purpose, result, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			categories, purpose, result, reason, prev_hash, hash, resource) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return dbError("append audit", err)
 		}
@@ -233,7 +233,7 @@ func (t *tx) AppendAudits(ctx context.Context, events []*privet.AuditEvent) erro
 				cats = string(b)
 			}
 			_, err = stmt.ExecContext(t.ctx(ctx), e.TenantID, e.Seq, e.Time.UnixNano(), e.ActorType, e.ActorID, e.Action, e.SubjectID,
-				cats, e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash)
+				cats, e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash, e.Resource)
 			switch {
 			case isForeignKey(err):
 				return notFound("tenant")
