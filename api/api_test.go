@@ -54,6 +54,7 @@ func newEnvWith(t *testing.T, example string) *env {
 		Transfers: svc.Transfers, Complaints: svc.Complaints, Disclosures: svc.Disclosures,
 		Policies:     svc.Policies,
 		Retention:    svc.Retention,
+		Resources:    svc.Resources,
 		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
 		ReadyCheck:   svc.Store.(interface{ CheckSchema(context.Context) error }).CheckSchema,
 		MaxBodyBytes: 4096,

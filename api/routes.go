@@ -114,6 +114,8 @@ func (s *Server) routes() {
 	register(s, endpoint{http.MethodGet, "/v1/public/policy", "announce-policy", "The policy in force and the changes coming, for a site to announce", public}, s.policyAnnounce)
 	register(s, endpoint{http.MethodGet, "/v1/policy/diff", "diff-policy-versions", "What changed between two policy versions", anyKey}, s.policyDiff)
 
+	register(s, endpoint{http.MethodPost, "/v1/resources/{id}/events", "record-resource-event", "Record that a person viewed or edited a resource (a document), in the audit log", privet.ScopeVaultWrite}, s.resourceRecord)
+	register(s, endpoint{http.MethodGet, "/v1/resources/{id}/history", "resource-history", "Who viewed or edited a resource and when, with names read for a purpose", privet.ScopeAuditRead}, s.resourceHistory)
 	register(s, endpoint{http.MethodGet, "/v1/audit/events", "list-audit-events", "Query the audit log by subject, actor, action and time", privet.ScopeAuditRead}, s.auditEvents)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/audit/verify", "verify-audit", "Verify the audit log's hash chain and signed checkpoints", privet.ScopeAuditRead}, http.StatusOK, s.auditVerify)
 	register(s, endpoint{http.MethodPost, "/v1/audit/checkpoints", "create-audit-checkpoint", "Sign the audit log's head now", privet.ScopeAdmin}, s.auditCheckpoint)

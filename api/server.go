@@ -27,6 +27,7 @@ import (
 	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/resources"
 	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/transfer"
@@ -61,6 +62,9 @@ type Config struct {
 	// Disclosures keeps disclosures to authorities and ended processor
 	// entrustments; its routes answer 503 while nil.
 	Disclosures *disclosure.Service
+	// Resources records and reads resources' access histories; its routes
+	// answer 503 while nil.
+	Resources *resources.Service
 	// Retention keeps legal holds, lifecycle events and the retention plan;
 	// without it those routes are absent and subjects close in the vault.
 	Retention *retention.Service

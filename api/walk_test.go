@@ -16,6 +16,7 @@ import (
 	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/resources"
 	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
@@ -64,6 +65,16 @@ func objectFixtures() map[string]fixture {
 		return f.Request.ID
 	}
 	fixtures := map[string]fixture{
+		// A resource id is the application's: tenant A's object is the
+		// history of it, and the subject the report names.
+		"POST /v1/resources/{id}/events": func(t *testing.T, e *env) string { return "doc-walk" },
+		"GET /v1/resources/{id}/history": func(t *testing.T, e *env) string {
+			if _, err := e.services.Resources.Record(context.Background(), tenancy.Operator(), e.tenantA, "doc-walk",
+				resources.RecordInput{SubjectID: subject(t, e), Action: "view"}); err != nil {
+				t.Fatal(err)
+			}
+			return "doc-walk"
+		},
 		"GET /v1/incidents/{id}":                      incidentOf,
 		"POST /v1/incidents/{id}/affected":            incidentOf,
 		"GET /v1/incidents/{id}/affected":             incidentOf,
@@ -147,12 +158,25 @@ var pathParam = regexp.MustCompile(`\{[^}]+\}`)
 // walkQuery holds the query a route needs to get past input validation, so
 // the wrong-tenant check reaches the object lookup.
 var walkQuery = map[string]string{
-	"GET /v1/subjects/{id}": "?purpose=essential.service",
+	"GET /v1/subjects/{id}":          "?purpose=essential.service",
+	"GET /v1/resources/{id}/history": "?purpose=essential.service.collaboration",
 }
 
 // walkBody holds the body a route needs to get past input validation.
 var walkBody = map[string]string{
 	"POST /v1/subjects/{id}/age": `{"age":30}`,
+}
+
+// walkBodyOf makes the body of a route whose body names tenant A's object.
+var walkBodyOf = map[string]func(t *testing.T, e *env) string{
+	"POST /v1/resources/{id}/events": func(t *testing.T, e *env) string {
+		v, err := e.vault.Create(context.Background(), tenancy.Operator(), e.tenantA, vault.CreateInput{Jurisdiction: "DE",
+			Identities: []vault.IdentityInput{{Type: privet.IdentityEmail, Value: privet.NewID("walk") + "@example.com"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return `{"subject_id":"` + v.ID + `","action":"view"}`
+	},
 }
 
 // TestWalk checks every operation of the OpenAPI document, so routes added
@@ -180,6 +204,9 @@ func TestWalk(t *testing.T) {
 				body := ""
 				if op.RequestBody != nil {
 					body = cmp.Or(walkBody[route], "{}")
+					if of, ok := walkBodyOf[route]; ok {
+						body = of(t, e)
+					}
 				}
 				if w := e.do(t, method, concrete, "", body); w.Code != http.StatusUnauthorized {
 					t.Errorf("no key: %d, want 401: %s", w.Code, w.Body)

@@ -104,6 +104,9 @@ func TestVerifyFindsTampering(t *testing.T) {
 		{"edited subject", func(t *testing.T, e *env) {
 			e.exec(t, `UPDATE audit_events SET subject_id = 'sub_9' WHERE seq = 7`)
 		}, 7},
+		{"resource given to an event", func(t *testing.T, e *env) {
+			e.exec(t, `UPDATE audit_events SET resource = 'doc-1' WHERE seq = 2`)
+		}, 2},
 		{"deleted event", func(t *testing.T, e *env) {
 			e.exec(t, `DELETE FROM audit_events WHERE seq = 5`)
 		}, 5},
@@ -117,7 +120,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 			// hash of its own: the next event's link breaks.
 			e.exec(t, `UPDATE audit_events SET seq = seq + 1000 WHERE seq >= 6`)
 			e.exec(t, `UPDATE audit_events SET seq = seq - 999 WHERE seq >= 1000`)
-			e.exec(t, `INSERT INTO audit_events SELECT tenant_id, 6, time, actor_type, actor_id, action, 'sub_x', categories, purpose, result, reason, prev_hash, hash FROM audit_events WHERE seq = 7`)
+			e.exec(t, `INSERT INTO audit_events SELECT tenant_id, 6, time, actor_type, actor_id, action, 'sub_x', categories, purpose, result, reason, prev_hash, hash, resource FROM audit_events WHERE seq = 7`)
 		}, 6},
 		{"truncated tail under a checkpoint", func(t *testing.T, e *env) {
 			if _, err := e.audit.Checkpoint(context.Background(), e.tenant.ID); err != nil {

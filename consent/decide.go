@@ -21,7 +21,7 @@ const (
 	ReasonNotOptedOut      = "not_opted_out"     // opt-out purpose, no objection recorded
 	ReasonOptedOut         = "opted_out"         // opt-out purpose, objection or opt-out recorded
 	ReasonGPC              = "gpc"               // a Global Privacy Control signal where the law honours it
-	ReasonDNT              = "dnt"               // a Do Not Track signal, and the policy honours it
+	ReasonDNT              = "dnt"               // a Do Not Track signal, and the policy honours it (sale, sharing, targeted ads, tracking)
 	ReasonRestricted       = "restricted"        // the subject's processing is restricted
 	ReasonGuardianRequired = "guardian_required" // a child, and no guardian consent recorded
 	ReasonNotice           = "notice"            // a notice purpose: allowed on the lawful basis
@@ -205,7 +205,7 @@ func decideWith(r placeRules, pu *policy.Purpose, prof profile, p *party, now ti
 	if p != nil && p.gpc && (pu.Sale || pu.Sharing || pu.TargetedAds) && r.honourGPC {
 		return deny(ReasonGPC)
 	}
-	if p != nil && p.dnt && (pu.Sale || pu.Sharing || pu.TargetedAds) && r.honourDNT {
+	if p != nil && p.dnt && (pu.Sale || pu.Sharing || pu.TargetedAds || pu.Tracking) && r.honourDNT {
 		return deny(ReasonDNT)
 	}
 	var c choice

@@ -89,3 +89,70 @@ func TestSignalConcurrent(t *testing.T) {
 		t.Errorf("%d of 16 concurrent first signals recorded, want 1", n)
 	}
 }
+
+// TestDNTStopsTracking: where the policy honours DNT, a Do Not Track signal
+// stops the purposes it marks tracking (usage analytics that are neither sale
+// nor advertising), for a subject and for a visitor, with the reason dnt;
+// purposes not so marked go on, and without honour_dnt nothing stops.
+func TestDNTStopsTracking(t *testing.T) {
+	stores := map[string]func(t *testing.T) privet.Store{
+		"sqlite":   func(t *testing.T) privet.Store { return openSQLite(t) },
+		"postgres": func(t *testing.T) privet.Store { return openPostgres(t, privet.NewID("tracking")) },
+	}
+	const analytics, preferences = "analytics.reporting", "personalize.system"
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open(t))
+			ctx := context.Background()
+			for i := range e.pol.Policy.Purposes {
+				if e.pol.Policy.Purposes[i].Key == analytics {
+					e.pol.Policy.Purposes[i].Tracking = true
+				}
+			}
+			sub := e.subject(t, "US-NY", "adult", privet.StatusActive)
+			const cookie = "ck_tracking_abcdefghijk"
+			parties := map[string]consent.DecideInput{
+				"subject": {Party: consent.Party{SubjectID: sub}},
+				"visitor": {Party: consent.Party{CookieID: cookie}, Jurisdiction: "US-NY"},
+			}
+			decide := func(who, purpose string) consent.Decision {
+				in := parties[who]
+				in.Purpose = purpose
+				return e.decide(t, e.svc, in)
+			}
+			for who, in := range parties {
+				if d := decide(who, analytics); !d.Allowed {
+					t.Fatalf("%s: analytics before any signal = %+v, want allowed (opt-out in US-NY)", who, d)
+				}
+				if _, err := e.svc.Signal(ctx, api, e.tenant, consent.SignalInput{Party: in.Party, Source: privet.SourceDNT}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// The policy does not honour DNT yet: the signal is on record and stops nothing.
+			for who := range parties {
+				if d := decide(who, analytics); !d.Allowed {
+					t.Errorf("%s: without honour_dnt, analytics = %+v, want allowed", who, d)
+				}
+			}
+			honouring := *e.pol.Policy
+			honouring.HonourDNT = true
+			e.pol.Policy = &honouring
+			for who := range parties {
+				if d := decide(who, analytics); d.Allowed || d.Reason != consent.ReasonDNT {
+					t.Errorf("%s: with honour_dnt, analytics = %+v, want denied for dnt", who, d)
+				}
+				if d := decide(who, preferences); !d.Allowed {
+					t.Errorf("%s: a purpose not marked tracking = %+v, want allowed", who, d)
+				}
+			}
+			// A restarted server learns both signals from the ledger.
+			restarted := e.service()
+			for who, in := range parties {
+				in.Purpose = analytics
+				if d := e.decide(t, restarted, in); d.Allowed {
+					t.Errorf("%s: after a restart, analytics = %+v, want denied", who, d)
+				}
+			}
+		})
+	}
+}

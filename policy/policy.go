@@ -50,7 +50,8 @@ type Policy struct {
 	HonourGPC bool `yaml:"honour_gpc,omitempty" json:"honour_gpc,omitempty"`
 	// HonourDNT treats a browser's Do Not Track header (DNT: 1) like a GPC
 	// signal: it stops sale, sharing and targeted advertising for anyone who
-	// sends it, everywhere the policy is offered.
+	// sends it, everywhere the policy is offered, and every purpose marked
+	// Tracking (analytics that follow a person's use of the service).
 	HonourDNT bool `yaml:"honour_dnt,omitempty" json:"honour_dnt,omitempty"`
 	// Storage lists where data is stored.
 	Storage []StorageLocation `yaml:"storage" json:"storage"`
@@ -110,7 +111,10 @@ type Category struct {
 	// Sources: "subject" (from the person), "client" (from the customer or
 	// employer), "third_party", "automatic" (collected by the service), "public".
 	Sources []string `yaml:"sources" json:"sources"`
-	// Required says the service cannot work without it (e.g. the account email).
+	// Required says the service cannot work without it (e.g. the account
+	// email): the vault refuses to create a subject without a field or
+	// identity of this category (or one under it), and an update may not
+	// remove the last one; only erasure does.
 	Required bool `yaml:"required,omitempty" json:"required,omitempty"`
 	// Sensitive marks special or sensitive categories (GDPR Art. 9, CPRA
 	// sensitive personal information, PIPL Art. 28); they are handled apart.
@@ -152,6 +156,10 @@ type Purpose struct {
 	Sale        bool `yaml:"sale,omitempty" json:"sale,omitempty"`
 	Sharing     bool `yaml:"sharing,omitempty" json:"sharing,omitempty"`
 	TargetedAds bool `yaml:"targeted_ads,omitempty" json:"targeted_ads,omitempty"`
+	// Tracking marks a purpose that follows a person's use of the service
+	// (usage analytics, measurement): a Do Not Track signal stops it where the
+	// policy says honour_dnt, as it stops sale, sharing and targeted ads.
+	Tracking bool `yaml:"tracking,omitempty" json:"tracking,omitempty"`
 	// Channel is the channel a communication purpose uses: email, sms, push, post.
 	Channel string `yaml:"channel,omitempty" json:"channel,omitempty"`
 	// Profiling marks automated decision-making or profiling; the access

@@ -241,6 +241,11 @@ func (v *validator) categories() {
 		}
 		v.unique(path+".sources", cat.Sources)
 		v.enum(path+".mask", "mask", cat.Mask)
+		// The vault asks for a required category when a subject is created,
+		// so whoever creates it must be able to give it.
+		if cat.Required && len(cat.Sources) > 0 && !slices.ContainsFunc(cat.Sources, func(s string) bool { return s != "automatic" }) {
+			v.add(path+".required", "a required category must be given when a subject is created, but its only source is automatic")
+		}
 	}
 	v.unique("categories", keys)
 	keys = keys[:0]
@@ -321,6 +326,11 @@ func (v *validator) purpose(i int) {
 				v.add(path+".consent", "%s gives a right to opt out of this purpose: the mechanism there must be opt_out or opt_in, not notice", place)
 			}
 		}
+	}
+	if p.Tracking && !v.p.HonourDNT {
+		// Tracking says what a Do Not Track signal stops; without honour_dnt
+		// no signal is recorded and the mark would promise nothing.
+		v.add(path+".tracking", "a Do Not Track signal stops tracking purposes only where the policy says honour_dnt: true")
 	}
 	for j, w := range p.Withdraw {
 		v.enum(fmt.Sprintf("%s.withdraw[%d]", path, j), "withdraw", w)

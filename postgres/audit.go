@@ -42,9 +42,9 @@ func (t *tx) AppendAudit(ctx context.Context, e *privet.AuditEvent) error {
 	e.Hash = e.ComputeHash()
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO audit_events (tenant_id, seq, time, actor_type, actor_id, action, subject_id,
-		categories, purpose, result, reason, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		categories, purpose, result, reason, prev_hash, hash, resource) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		e.TenantID, e.Seq, e.Time, e.ActorType, e.ActorID, e.Action, e.SubjectID,
-		orEmpty(e.Categories), e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash)
+		orEmpty(e.Categories), e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash, e.Resource)
 	b.Queue(`UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1`, e.TenantID, e.Seq, e.Hash)
 	err = t.q.SendBatch(ctx, b).Close()
 	if isForeignKey(err) {
@@ -70,6 +70,10 @@ func (t *tx) AuditEvents(ctx context.Context, tenantID string, q privet.AuditQue
 	if q.Action != "" {
 		add("action = $%d", q.Action)
 	}
+	if q.Resource != "" {
+		// The literal term lets the planner use the partial index.
+		add("resource <> '' AND resource = $%d", q.Resource)
+	}
 	if !q.Since.IsZero() {
 		add(`"time" >= $%d`, q.Since)
 	}
@@ -78,14 +82,14 @@ func (t *tx) AuditEvents(ctx context.Context, tenantID string, q privet.AuditQue
 	}
 	args = append(args, pageLimit(q.Limit))
 	rows, err := t.q.Query(ctx, fmt.Sprintf(`SELECT tenant_id, seq, "time", actor_type, actor_id, action, subject_id, categories,
-		purpose, result, reason, prev_hash, hash FROM audit_events WHERE %s ORDER BY seq LIMIT $%d`, where.String(), len(args)), args...)
+		purpose, result, reason, prev_hash, hash, resource FROM audit_events WHERE %s ORDER BY seq LIMIT $%d`, where.String(), len(args)), args...)
 	if err != nil {
 		return nil, dbError("audit events", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*privet.AuditEvent, error) {
 		var e privet.AuditEvent
 		err := r.Scan(&e.TenantID, &e.Seq, &e.Time, &e.ActorType, &e.ActorID, &e.Action, &e.SubjectID, &e.Categories,
-			&e.Purpose, &e.Result, &e.Reason, &e.PrevHash, &e.Hash)
+			&e.Purpose, &e.Result, &e.Reason, &e.PrevHash, &e.Hash, &e.Resource)
 		e.Time, e.Categories = e.Time.UTC(), orNil(e.Categories)
 		return &e, err
 	})

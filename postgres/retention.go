@@ -219,10 +219,10 @@ func (t *tx) AppendAudits(ctx context.Context, events []*privet.AuditEvent) erro
 		e.Hash = e.ComputeHash()
 		head = e.Hash
 		rows = append(rows, []any{e.TenantID, e.Seq, e.Time, e.ActorType, e.ActorID, e.Action, e.SubjectID,
-			orEmpty(e.Categories), e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash})
+			orEmpty(e.Categories), e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash, e.Resource})
 	}
 	_, err = t.q.CopyFrom(ctx, pgx.Identifier{"audit_events"}, []string{"tenant_id", "seq", "time", "actor_type", "actor_id", "action",
-		"subject_id", "categories", "purpose", "result", "reason", "prev_hash", "hash"}, pgx.CopyFromRows(rows))
+		"subject_id", "categories", "purpose", "result", "reason", "prev_hash", "hash", "resource"}, pgx.CopyFromRows(rows))
 	if isForeignKey(err) {
 		return notFound("tenant")
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/privet-dev/privet/policies"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/resources"
 	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/tenancy"
@@ -53,6 +54,8 @@ type Services struct {
 	Disclosures *disclosure.Service
 	// Retention keeps holds, lifecycle events and sweeps over the same store.
 	Retention *retention.Service
+	// Resources keeps resources' access histories.
+	Resources *resources.Service
 }
 
 // New opens a fresh SQLite store and key store, a new master key, and the
@@ -101,6 +104,7 @@ func NewOn(t testing.TB, engine, example string) *Services {
 		Transfers:  &transfer.Service{Store: store, Policies: versions, Consent: cs, Clock: clock},
 		Complaints: &complaint.Service{Store: store, Policies: versions, Clock: clock},
 		Retention:  &retention.Service{Store: store, Keys: keys, Vault: vaultSvc, Policies: versions, Clock: clock},
+		Resources:  &resources.Service{Store: store, Vault: vaultSvc, Clock: clock},
 	}
 	versions.Renewer = cs
 	versions.Notices = &policies.Notices{Subjects: vaultSvc}

@@ -41,7 +41,7 @@ func (t *tx) insertAudit(ctx context.Context, exec func(ctx context.Context, que
 		cats = string(b)
 	}
 	_, err := exec(ctx, insertAuditSQL, e.TenantID, e.Seq, e.Time.UnixNano(), e.ActorType, e.ActorID, e.Action, e.SubjectID,
-		cats, e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash)
+		cats, e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash, e.Resource)
 	switch {
 	case isForeignKey(err):
 		return notFound("tenant")
@@ -52,7 +52,7 @@ func (t *tx) insertAudit(ctx context.Context, exec func(ctx context.Context, que
 }
 
 const insertAuditSQL = `INSERT INTO audit_events (tenant_id, seq, time, actor_type, actor_id, action, subject_id,
-	categories, purpose, result, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	categories, purpose, result, reason, prev_hash, hash, resource) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // auditQuerySQL builds the audit query. Without statistics SQLite prefers
 // the primary key for its order, which would walk a tenant's whole chain for
@@ -74,6 +74,10 @@ func auditQuerySQL(tenantID string, q privet.AuditQuery) (string, []any) {
 	if q.Action != "" {
 		add("action = ?", q.Action)
 	}
+	if q.Resource != "" {
+		// The literal term lets SQLite use the partial index.
+		add("resource <> '' AND resource = ?", q.Resource)
+	}
 	if !q.Since.IsZero() {
 		add("time >= ?", q.Since.UnixNano())
 	}
@@ -81,12 +85,15 @@ func auditQuerySQL(tenantID string, q privet.AuditQuery) (string, []any) {
 		add("time < ?", q.Until.UnixNano())
 	}
 	hint := ""
-	if q.SubjectID == "" && q.ActorID == "" && (!q.Since.IsZero() || !q.Until.IsZero()) {
+	switch {
+	case q.Resource != "":
+		hint = " INDEXED BY audit_events_resource"
+	case q.SubjectID == "" && q.ActorID == "" && (!q.Since.IsZero() || !q.Until.IsZero()):
 		hint = " INDEXED BY audit_events_time"
 	}
 	args = append(args, pageLimit(q.Limit))
 	return `SELECT tenant_id, seq, time, actor_type, actor_id, action, subject_id, categories,
-		purpose, result, reason, prev_hash, hash FROM audit_events` + hint + ` WHERE ` + where.String() + ` ORDER BY seq LIMIT ?`, args
+		purpose, result, reason, prev_hash, hash, resource FROM audit_events` + hint + ` WHERE ` + where.String() + ` ORDER BY seq LIMIT ?`, args
 }
 
 func (t *tx) AuditEvents(ctx context.Context, tenantID string, q privet.AuditQuery) ([]*privet.AuditEvent, error) {
@@ -102,7 +109,7 @@ func (t *tx) AuditEvents(ctx context.Context, tenantID string, q privet.AuditQue
 		var at int64
 		var cats sql.NullString
 		if err := rows.Scan(&e.TenantID, &e.Seq, &at, &e.ActorType, &e.ActorID, &e.Action, &e.SubjectID, &cats,
-			&e.Purpose, &e.Result, &e.Reason, &e.PrevHash, &e.Hash); err != nil {
+			&e.Purpose, &e.Result, &e.Reason, &e.PrevHash, &e.Hash, &e.Resource); err != nil {
 			return nil, dbError("audit events", err)
 		}
 		e.Time = time.Unix(0, at).UTC()

@@ -129,6 +129,9 @@ func testAuditQuery(t *testing.T, open OpenFunc) {
 				ActorType: privet.ActorAPIKey, ActorID: []string{"key_a", "key_b"}[i%2],
 				Action:    []string{"subject.read", "subject.update", "subject.create"}[i%3],
 				SubjectID: []string{"sub_1", "sub_2", "sub_3", "sub_4", "sub_5"}[i%5], Result: privet.ResultOK}
+			if i%4 == 0 {
+				e.Resource = []string{"doc-1", "doc-2"}[i/4%2]
+			}
 			if err := tx.AppendAudit(ctx, e); err != nil {
 				return err
 			}
@@ -154,6 +157,10 @@ func testAuditQuery(t *testing.T, open OpenFunc) {
 		{"combined", privet.AuditQuery{SubjectID: "sub_1", ActorID: "key_a", Since: base.Add(time.Minute)}, []int64{11, 21}},
 		{"page", privet.AuditQuery{AfterSeq: 5, Limit: 3}, []int64{6, 7, 8}},
 		{"none", privet.AuditQuery{SubjectID: "sub_none"}, []int64{}},
+		{"resource", privet.AuditQuery{Resource: "doc-1"}, []int64{1, 9, 17, 25}},
+		{"resource page", privet.AuditQuery{Resource: "doc-2", AfterSeq: 5, Limit: 1}, []int64{13}},
+		{"resource and subject", privet.AuditQuery{Resource: "doc-2", SubjectID: "sub_5"}, []int64{5}},
+		{"resource of another id", privet.AuditQuery{Resource: "doc-1x"}, []int64{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -163,8 +170,19 @@ func testAuditQuery(t *testing.T, open OpenFunc) {
 			}
 		})
 	}
-	if got := auditEvents(t, st, tn.ID, privet.AuditQuery{}); len(got) != 30 || !got[0].Time.Equal(base) {
+	got := auditEvents(t, st, tn.ID, privet.AuditQuery{})
+	if len(got) != 30 || !got[0].Time.Equal(base) {
 		t.Errorf("default query: %d events, first at %v; want 30 from %v", len(got), got[0].Time, base)
+	}
+	// The resource round-trips and is covered by the chain's hashes.
+	if got[0].Resource != "doc-1" || got[1].Resource != "" {
+		t.Errorf("resources read back = %q, %q; want doc-1 and none", got[0].Resource, got[1].Resource)
+	}
+	verifyChain(t, got)
+	edited := *got[0]
+	edited.Resource = "doc-2"
+	if bytes.Equal(edited.ComputeHash(), got[0].Hash) {
+		t.Error("changing an event's resource leaves its hash unchanged")
 	}
 }
 

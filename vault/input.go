@@ -153,5 +153,25 @@ func (in *CreateInput) validate(c *policy.Compiled, now time.Time) ([]normalized
 	if err != nil {
 		return nil, err
 	}
-	return ids, checkFields(c, in.Fields, "fields")
+	if err := checkFields(c, in.Fields, "fields"); err != nil {
+		return nil, err
+	}
+	held := make([]string, 0, len(ids)+len(in.Fields))
+	for _, id := range ids {
+		held = append(held, identityCategory(id.typ))
+	}
+	for _, f := range in.Fields {
+		held = append(held, f.Category)
+	}
+	return ids, checkRequired(c, held, "fields")
+}
+
+// checkRequired refuses a subject that would lack a category the policy
+// marks required. The error names the category, never a value; identities
+// count as their category (an email identity is user.contact.email).
+func checkRequired(c *policy.Compiled, held []string, field string) error {
+	if missing := c.MissingRequired(held); len(missing) > 0 {
+		return privet.FieldError(field, "the policy requires category %s: give a field or an identity of it", missing[0])
+	}
+	return nil
 }

@@ -1,10 +1,13 @@
 package vault
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/policy"
 )
 
 // UpdateInput changes a subject. Nil and empty members change nothing.
@@ -74,8 +77,10 @@ func (s *Service) Update(ctx context.Context, actor privet.Actor, tenantID, id s
 	ev := actor.Event(tenantID, "subject.update", now)
 	ev.SubjectID = id
 	cats := subjectCategories(&staged)
-	for _, r := range remove {
+	removeIndexes := make([][]byte, len(remove))
+	for i, r := range remove {
 		cats = append(cats, identityCategory(r.typ))
+		removeIndexes[i] = s.Master.BlindIndex(tenantID, string(r.typ), r.value)
 	}
 
 	defer s.changed(tenantID, id)
@@ -95,6 +100,9 @@ func (s *Service) Update(ctx context.Context, actor privet.Actor, tenantID, id s
 		}
 		if in.BirthDate != nil {
 			sub.SealedBirthDate = staged.SealedBirthDate // nil clears it
+		}
+		if err := keepsRequired(pol, sub, &staged, in.RemoveFields, removeIndexes); err != nil {
+			return err
 		}
 		sub.UpdatedAt, sub.LastActivityAt = now, now
 		if err := tx.UpdateSubject(ctx, sub); err != nil {
@@ -123,7 +131,7 @@ func (s *Service) Update(ctx context.Context, actor privet.Actor, tenantID, id s
 			}
 		}
 		for i, r := range remove {
-			err := tx.RemoveIdentity(ctx, tenantID, id, r.typ, s.Master.BlindIndex(tenantID, string(r.typ), r.value))
+			err := tx.RemoveIdentity(ctx, tenantID, id, r.typ, removeIndexes[i])
 			if err != nil {
 				return fmt.Errorf("remove_identities[%d]: %w", i, err)
 			}
@@ -131,4 +139,49 @@ func (s *Service) Update(ctx context.Context, actor privet.Actor, tenantID, id s
 		ev.Categories = sortedSet(cats)
 		return tx.AppendAudit(ctx, ev)
 	})
+}
+
+// keepsRequired refuses an update that would take away the last field or
+// identity of a category the policy marks required. A category the subject
+// lacked before the update (a policy made it required later) does not block
+// other changes; only erasure removes a required category. The error names
+// the part of the update that took it away.
+func keepsRequired(pol *policy.Compiled, before, staged *privet.Subject, removeFields []string, removeIndexes [][]byte) error {
+	var had, after, removedIdentities []string
+	for _, idt := range before.Identities {
+		had = append(had, identityCategory(idt.Type))
+		if slices.ContainsFunc(removeIndexes, func(ix []byte) bool { return bytes.Equal(ix, idt.Index) }) {
+			removedIdentities = append(removedIdentities, identityCategory(idt.Type))
+		} else {
+			after = append(after, identityCategory(idt.Type))
+		}
+	}
+	for _, f := range before.Fields {
+		had = append(had, f.Category)
+		replaced := slices.ContainsFunc(staged.Fields, func(s privet.Field) bool { return s.Name == f.Name })
+		if !replaced && !slices.Contains(removeFields, f.Name) {
+			after = append(after, f.Category)
+		}
+	}
+	for _, idt := range staged.Identities {
+		after = append(after, identityCategory(idt.Type))
+	}
+	for _, f := range staged.Fields {
+		after = append(after, f.Category)
+	}
+	lacked := pol.MissingRequired(had)
+	for _, missing := range pol.MissingRequired(after) {
+		if slices.Contains(lacked, missing) {
+			continue
+		}
+		field := "set_fields"
+		switch {
+		case !slices.Contains(pol.MissingRequired(removedIdentities), missing):
+			field = "remove_identities"
+		case len(removeFields) > 0:
+			field = "remove_fields"
+		}
+		return privet.FieldError(field, "the policy requires category %s: the subject must keep a field or an identity of it", missing)
+	}
+	return nil
 }

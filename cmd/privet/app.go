@@ -31,6 +31,7 @@ import (
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/postgres"
 	"github.com/privet-dev/privet/requests"
+	"github.com/privet-dev/privet/resources"
 	"github.com/privet-dev/privet/retention"
 	"github.com/privet-dev/privet/sqlite"
 	"github.com/privet-dev/privet/tenancy"
@@ -58,7 +59,9 @@ type Main struct {
 	Tenancy *tenancy.Service
 	Vault   *vault.Service
 	Audit   *audit.Service
-	Consent *consent.Service
+	// Resources keeps resources' access histories.
+	Resources *resources.Service
+	Consent   *consent.Service
 	// Requests runs data-subject requests: its notices go through Notices,
 	// its access packages are built into Packages, and erasures keep what
 	// legal holds keep.
@@ -177,6 +180,7 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Disclosures = &disclosure.Service{Store: m.Store, Policies: m.Policies, Clock: clock,
 		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: m.Vault}}
 	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Policies, Clock: clock}
+	m.Resources = &resources.Service{Store: m.Store, Vault: m.Vault, Clock: clock}
 	m.Retention.Changed = m.Consent.Forget
 	// A new subject's data starts the rules triggered by its collection.
 	m.Vault.Created = retention.ScheduleCollected
@@ -322,6 +326,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Packages:       m.Packages,
 		Incidents:      m.Incidents,
 		Retention:      m.Retention,
+		Resources:      m.Resources,
 		Audit:          m.Audit,
 		Transfers:      m.Transfers,
 		Complaints:     m.Complaints,

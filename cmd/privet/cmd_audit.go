@@ -8,11 +8,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/resources"
+	"github.com/privet-dev/privet/tenancy"
 )
 
 func (a *app) auditCommand() *cobra.Command {
 	var tenantID string
-	cmd := &cobra.Command{Use: "audit", Short: "Verify and sign the tamper-evident audit log", Args: noArgs}
+	cmd := &cobra.Command{Use: "audit", Short: "Verify and sign the tamper-evident audit log; read a resource's access history", Args: noArgs}
 	verify := &cobra.Command{
 		Use:   "verify",
 		Short: "Check the hash chain and signed checkpoints; name the first bad event (exit 1 if any)",
@@ -45,10 +47,29 @@ func (a *app) auditCommand() *cobra.Command {
 			})
 		},
 	}
-	for _, c := range []*cobra.Command{verify, checkpoint} {
+	var q resources.HistoryQuery
+	resource := &cobra.Command{
+		Use:   "resource ID",
+		Short: "A resource's access history (who viewed or edited a document, when), names read for --purpose",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withPolicy(cmd, func(ctx context.Context, m *Main) error {
+				h, err := m.Resources.History(ctx, tenancy.Operator(), tenantID, args[0], q)
+				if err != nil {
+					return err
+				}
+				return a.printJSON(h)
+			})
+		},
+	}
+	resource.Flags().StringVar(&q.Purpose, "purpose", "", "the purpose the actors' names are read for (required)")
+	resource.Flags().Int64Var(&q.After, "after", 0, "the next value of the previous page")
+	resource.Flags().IntVar(&q.Limit, "limit", 0, "page size (default 100)")
+	_ = resource.MarkFlagRequired("purpose")
+	for _, c := range []*cobra.Command{verify, checkpoint, resource} {
 		tenantFlag(c, &tenantID)
 	}
-	cmd.AddCommand(verify, checkpoint)
+	cmd.AddCommand(verify, checkpoint, resource)
 	return cmd
 }
 

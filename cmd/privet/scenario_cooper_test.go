@@ -458,9 +458,38 @@ func scenarioCooper(t *testing.T, engine string) {
 		if !strings.Contains(toJSON(t, hist), "dnt_signal") {
 			t.Errorf("Do Not Track not recorded: %v", hist)
 		}
-		if ok, _ := decide(t, s, id, "analytics.reporting"); ok {
-			t.Skip("needs: a Do Not Track signal to stop a policy's analytics purposes (honour_dnt stops only " +
-				"purposes marked sale, sharing or targeted_ads; Cooper's usage analytics of IP address and domain are none of them)")
+		// Usage analytics are marked tracking: the signal stops them for
+		// this person, while the service itself goes on.
+		if ok, reason := decide(t, s, id, "analytics.reporting"); ok || reason != "dnt" {
+			t.Errorf("usage analytics after Do Not Track = %v %s, want denied for dnt", ok, reason)
+		}
+		if ok, reason := decide(t, s, id, "essential.service"); !ok {
+			t.Errorf("the service itself after Do Not Track = %v %s, want allowed", ok, reason)
+		}
+		// Someone whose browser sends no signal is still counted.
+		other := s.subject(map[string]any{"jurisdiction": "US-NY",
+			"identities": []map[string]any{{"type": "email", "value": "no-dnt@cooper-client.example"}}})
+		if ok, reason := decide(t, s, other, "analytics.reporting"); !ok {
+			t.Errorf("usage analytics without a signal = %v %s, want allowed", ok, reason)
+		}
+		// A visitor known only by a cookie id: the banner's request carries
+		// the signal, and analytics stop for that visitor too.
+		const cookie = "c00p3r-v1s1t0r-0000000000000001"
+		visitor := func() (bool, string) {
+			out := s.must(http.StatusOK, "POST", "/v1/decisions", map[string]any{"cookie_id": cookie, "jurisdiction": "US-NY", "purpose": "analytics.reporting"})
+			allowed, _ := out["allowed"].(bool)
+			reason, _ := out["reason"].(string)
+			return allowed, reason
+		}
+		if ok, reason := visitor(); !ok {
+			t.Errorf("a visitor's analytics before any signal = %v %s, want allowed", ok, reason)
+		}
+		if code, out := s.public("POST", "/v1/public/consents", map[string]any{"tenant": s.tenant, "cookie_id": cookie,
+			"choices": map[string]bool{"essential": true}}, map[string]string{"DNT": "1"}); code != http.StatusNoContent {
+			t.Fatalf("banner request with DNT = %d %v", code, out)
+		}
+		if ok, reason := visitor(); ok || reason != "dnt" {
+			t.Errorf("a visitor's analytics after Do Not Track = %v %s, want denied for dnt", ok, reason)
 		}
 	})
 
