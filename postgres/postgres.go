@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,12 +21,17 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/internal/groupcommit"
 )
 
 // Store is privet.Store on a PostgreSQL database.
 type Store struct {
-	pool  *pgxpool.Pool
-	river *river.Client[pgx.Tx]
+	pool    *pgxpool.Pool
+	river   *river.Client[pgx.Tx]
+	commits *groupcommit.Queue
+	// knownTenants holds the ids of tenants whose existence and chain head
+	// a committed batch has checked (checkAuditHead).
+	knownTenants sync.Map
 }
 
 var _ privet.Store = (*Store)(nil)
@@ -54,7 +60,9 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: river client: %w", err)
 	}
-	return &Store{pool: pool, river: rc}, nil
+	s := &Store{pool: pool, river: rc}
+	s.commits = groupcommit.New(s.begin, maxBatch, committers, nil)
+	return s, nil
 }
 
 // openPool opens a pool whose connections use the chosen schema.
@@ -103,25 +111,10 @@ func createSchema(ctx context.Context, cfg *pgx.ConnConfig, schema string) error
 // Pool returns the connection pool, for the job runner.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
-// Close closes the pool.
+// Close waits for queued Updates to commit, then closes the pool.
 func (s *Store) Close() error {
+	s.commits.Close()
 	s.pool.Close()
-	return nil
-}
-
-// Update runs fn in one READ COMMITTED transaction and commits it.
-func (s *Store) Update(ctx context.Context, fn func(privet.Tx) error) error {
-	pgTx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
-	if err != nil {
-		return beginError(ctx, err)
-	}
-	defer pgTx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // no-op after Commit
-	if err := runFn(fn, &tx{s: s, q: pgTx, write: true}); err != nil {
-		return err
-	}
-	if err := pgTx.Commit(ctx); err != nil {
-		return dbError("commit", err)
-	}
 	return nil
 }
 
