@@ -13,6 +13,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -75,6 +77,9 @@ func openPool(ctx context.Context, url, defaultSchema string, opts []Option) (*p
 	if err != nil {
 		return nil, privet.Errorf(privet.EINVALID, "invalid database url")
 	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns()
+	}
 	if o.schema != "" {
 		if err := createSchema(ctx, cfg.ConnConfig, o.schema); err != nil {
 			return nil, err
@@ -90,6 +95,16 @@ func openPool(ctx context.Context, url, defaultSchema string, opts []Option) (*p
 		return nil, unavailable("connect", err)
 	}
 	return pool, nil
+}
+
+// defaultMaxConns sizes a pool unless the URL sets pool_max_conns. pgxpool's
+// default, one connection per core (at least 4), leaves concurrent reads two
+// connections beside the committers'; a read mostly waits on the network,
+// so four per core keep the cores busy. A connection costs the server a
+// process: the bound stays well under PostgreSQL's default max_connections
+// (100) for a few servers with two pools each.
+func defaultMaxConns() int32 {
+	return int32(max(8, 4*runtime.GOMAXPROCS(0)))
 }
 
 func createSchema(ctx context.Context, cfg *pgx.ConnConfig, schema string) error {
