@@ -1,8 +1,9 @@
 // Package postgres implements privet's stores on PostgreSQL, the production
 // store: several privet servers share one database and scale out behind a
-// load balancer. Each Update is one READ COMMITTED transaction; the audit
-// chain head is a row locked while an event is appended, so the servers
-// extend one chain per tenant. The SQL keeps to plain tables, indexes and
+// load balancer. Concurrent Updates share READ COMMITTED transactions (group
+// commit, see commit.go); each tenant's audit chain head is a row that a batch
+// locks, in tenant order, while it links its events at its end, so the
+// servers extend one gapless chain per tenant. The SQL keeps to plain tables, indexes and
 // constraints, which PostgreSQL-compatible distributed engines accept too.
 //
 // Data keys live in a schema of their own (OpenKeyStore), so a dump of the
