@@ -314,3 +314,61 @@ func TestAcknowledgedSurvivesConnectionLoss(t *testing.T) {
 	}
 	t.Logf("%d acknowledged, %d failed, %d committed", ackedN.Load(), failedN.Load(), subjects)
 }
+
+// An Update whose ctx ends while it waits in the queue returns the ctx error
+// and its fn never runs; the Updates already taken still commit. Every
+// committer is held inside a fn first (each takes the one queued while the
+// others are busy), so the canceled Update is still queued.
+func TestUpdateCanceledWhileQueued(t *testing.T) {
+	st, _ := open(t)
+	bg := context.Background()
+	release := make(chan struct{})
+	var held []chan error
+	var tenants []*privet.Tenant
+	for range postgres.Committers {
+		entered, done := make(chan struct{}), make(chan error, 1)
+		tn := &privet.Tenant{ID: privet.NewID(privet.PrefixTenant), Name: "Acme"}
+		go func() {
+			done <- st.Update(bg, func(tx privet.Tx) error {
+				close(entered)
+				<-release
+				return tx.CreateTenant(bg, tn)
+			})
+		}()
+		<-entered
+		held, tenants = append(held, done), append(tenants, tn)
+	}
+	ctx, cancel := context.WithCancel(bg)
+	secondDone := make(chan error, 1)
+	ran := make(chan struct{}, 1)
+	go func() {
+		secondDone <- st.Update(ctx, func(tx privet.Tx) error { ran <- struct{}{}; return nil })
+	}()
+	cancel()
+	if err := <-secondDone; err != context.Canceled {
+		t.Fatalf("canceled Update = %v, want context.Canceled", err)
+	}
+	close(release)
+	for _, done := range held {
+		if err := <-done; err != nil {
+			t.Fatalf("held Update: %v", err)
+		}
+	}
+	// More Updates run after the abandoned one would have: if its fn were
+	// going to run, it has run by now.
+	for range postgres.Committers {
+		if err := st.Update(bg, func(tx privet.Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case <-ran:
+		t.Fatal("the fn of a canceled Update ran")
+	default:
+	}
+	for _, tn := range tenants {
+		if err := st.View(bg, func(tx privet.Tx) error { _, err := tx.Tenant(bg, tn.ID); return err }); err != nil {
+			t.Fatalf("held Update's tenant: %v", err)
+		}
+	}
+}

@@ -13,3 +13,6 @@ func TxID(ctx context.Context, ptx privet.Tx) (int64, error) {
 	err := ptx.(*tx).q.QueryRow(ctx, `SELECT txid_current()`).Scan(&id)
 	return id, err
 }
+
+// Committers is how many batches a store runs at once.
+const Committers = committers
