@@ -115,7 +115,10 @@ func (c *Checkpoint) Message() []byte {
 // AuditStore keeps the audit log.
 type AuditStore interface {
 	// AppendAudit assigns e's Seq (head+1), PrevHash (the head's hash) and Hash,
-	// and inserts it, in the caller's transaction: no audit, no operation.
+	// and inserts it, in the caller's transaction: no audit, no operation. A
+	// store may link the event at the end of a shared transaction (group
+	// commit, as PostgreSQL does): the fields are set once Update returns, and
+	// reads of the audit log in the same transaction see the event.
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 	// AuditHead returns the seq and hash of the tenant's last event.
 	// ENOTFOUND if the tenant has no events.

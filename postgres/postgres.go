@@ -1,8 +1,9 @@
 // Package postgres implements privet's stores on PostgreSQL, the production
 // store: several privet servers share one database and scale out behind a
-// load balancer. Each Update is one READ COMMITTED transaction; the audit
-// chain head is a row locked while an event is appended, so the servers
-// extend one chain per tenant. The SQL keeps to plain tables, indexes and
+// load balancer. Concurrent Updates share READ COMMITTED transactions (group
+// commit, see commit.go); each tenant's audit chain head is a row that a batch
+// locks, in tenant order, while it links its events at its end, so the
+// servers extend one gapless chain per tenant. The SQL keeps to plain tables, indexes and
 // constraints, which PostgreSQL-compatible distributed engines accept too.
 //
 // Data keys live in a schema of their own (OpenKeyStore), so a dump of the
@@ -13,6 +14,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,12 +24,17 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/internal/groupcommit"
 )
 
 // Store is privet.Store on a PostgreSQL database.
 type Store struct {
-	pool  *pgxpool.Pool
-	river *river.Client[pgx.Tx]
+	pool    *pgxpool.Pool
+	river   *river.Client[pgx.Tx]
+	commits *groupcommit.Queue
+	// knownTenants holds the ids of tenants whose existence and chain head
+	// a committed batch has checked (checkAuditHead).
+	knownTenants sync.Map
 }
 
 var _ privet.Store = (*Store)(nil)
@@ -54,7 +63,9 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: river client: %w", err)
 	}
-	return &Store{pool: pool, river: rc}, nil
+	s := &Store{pool: pool, river: rc}
+	s.commits = groupcommit.New(s.begin, maxBatch, committers, nil)
+	return s, nil
 }
 
 // openPool opens a pool whose connections use the chosen schema.
@@ -66,6 +77,9 @@ func openPool(ctx context.Context, url, defaultSchema string, opts []Option) (*p
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, privet.Errorf(privet.EINVALID, "invalid database url")
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns()
 	}
 	if o.schema != "" {
 		if err := createSchema(ctx, cfg.ConnConfig, o.schema); err != nil {
@@ -82,6 +96,16 @@ func openPool(ctx context.Context, url, defaultSchema string, opts []Option) (*p
 		return nil, unavailable("connect", err)
 	}
 	return pool, nil
+}
+
+// defaultMaxConns sizes a pool unless the URL sets pool_max_conns. pgxpool's
+// default, one connection per core (at least 4), leaves concurrent reads two
+// connections beside the committers'; a read mostly waits on the network,
+// so four per core keep the cores busy. A connection costs the server a
+// process: the bound stays well under PostgreSQL's default max_connections
+// (100) for a few servers with two pools each.
+func defaultMaxConns() int32 {
+	return int32(max(8, 4*runtime.GOMAXPROCS(0)))
 }
 
 func createSchema(ctx context.Context, cfg *pgx.ConnConfig, schema string) error {
@@ -103,25 +127,10 @@ func createSchema(ctx context.Context, cfg *pgx.ConnConfig, schema string) error
 // Pool returns the connection pool, for the job runner.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
-// Close closes the pool.
+// Close waits for queued Updates to commit, then closes the pool.
 func (s *Store) Close() error {
+	s.commits.Close()
 	s.pool.Close()
-	return nil
-}
-
-// Update runs fn in one READ COMMITTED transaction and commits it.
-func (s *Store) Update(ctx context.Context, fn func(privet.Tx) error) error {
-	pgTx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
-	if err != nil {
-		return beginError(ctx, err)
-	}
-	defer pgTx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // no-op after Commit
-	if err := runFn(fn, &tx{s: s, q: pgTx, write: true}); err != nil {
-		return err
-	}
-	if err := pgTx.Commit(ctx); err != nil {
-		return dbError("commit", err)
-	}
 	return nil
 }
 

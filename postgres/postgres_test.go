@@ -142,3 +142,25 @@ func BenchmarkCreateSubjectParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkAppendAuditParallel is the write of an audited read: one event per
+// Update, from many goroutines, as concurrent gets append them.
+func BenchmarkAppendAuditParallel(b *testing.B) {
+	ctx := context.Background()
+	st, _ := open(b)
+	tn := &privet.Tenant{ID: privet.NewID(privet.PrefixTenant), Name: "Acme"}
+	if err := st.Update(ctx, func(tx privet.Tx) error { return tx.CreateTenant(ctx, tn) }); err != nil {
+		b.Fatal(err)
+	}
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			ev := &privet.AuditEvent{TenantID: tn.ID, ActorType: privet.ActorSystem, Action: "subject.read",
+				SubjectID: "sub_1", Purpose: "essential.service", Categories: []string{"user.contact.email"}, Result: privet.ResultOK}
+			if err := st.Update(ctx, func(tx privet.Tx) error { return tx.AppendAudit(ctx, ev) }); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -183,8 +182,8 @@ func (t *tx) EraseSubjects(ctx context.Context, tenantID string, ids []string, a
 	return dbError("erase subjects", t.q.SendBatch(ctx, b).Close())
 }
 
-// AppendAudits locks the chain head once and links every event to the one
-// before, as AppendAudit does each.
+// AppendAudits queues events of one tenant in order, as AppendAudit does
+// each; the batch inserts them at its end (with COPY when they are many).
 func (t *tx) AppendAudits(ctx context.Context, events []*privet.AuditEvent) error {
 	if len(events) == 0 {
 		return nil
@@ -192,45 +191,19 @@ func (t *tx) AppendAudits(ctx context.Context, events []*privet.AuditEvent) erro
 	if !t.write {
 		return errWriteInView()
 	}
-	tenantID := events[0].TenantID
-	var seq int64
-	var head []byte
-	lock := func() error {
-		return t.q.QueryRow(ctx, `SELECT seq, hash FROM audit_heads WHERE tenant_id = $1 FOR UPDATE`, tenantID).Scan(&seq, &head)
-	}
-	err := lock()
-	if errors.Is(err, pgx.ErrNoRows) {
-		if _, err := t.q.Exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, NULL) ON CONFLICT (tenant_id) DO NOTHING`, tenantID); err != nil {
-			return dbError("create audit head", err)
-		}
-		err = lock()
-	}
-	if err != nil {
-		return dbError("lock audit head", err)
-	}
-	rows := make([][]any, 0, len(events))
 	for _, e := range events {
-		if e.TenantID != tenantID {
+		if e.TenantID != events[0].TenantID {
 			return privet.Errorf(privet.EINTERNAL, "audit batch spans tenants")
 		}
+	}
+	if err := t.checkAuditHead(ctx, events[0].TenantID); err != nil {
+		return err
+	}
+	for _, e := range events {
 		e.Time = e.Time.UTC().Truncate(time.Microsecond)
-		seq++
-		e.Seq, e.PrevHash = seq, head
-		e.Hash = e.ComputeHash()
-		head = e.Hash
-		rows = append(rows, []any{e.TenantID, e.Seq, e.Time, e.ActorType, e.ActorID, e.Action, e.SubjectID,
-			orEmpty(e.Categories), e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash, e.Resource})
 	}
-	_, err = t.q.CopyFrom(ctx, pgx.Identifier{"audit_events"}, []string{"tenant_id", "seq", "time", "actor_type", "actor_id", "action",
-		"subject_id", "categories", "purpose", "result", "reason", "prev_hash", "hash", "resource"}, pgx.CopyFromRows(rows))
-	if isForeignKey(err) {
-		return notFound("tenant")
-	}
-	if err != nil {
-		return dbError("append audits", err)
-	}
-	_, err = t.q.Exec(ctx, `UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1`, tenantID, seq, head)
-	return dbError("advance audit head", err)
+	t.audit.events = append(t.audit.events, events...)
+	return nil
 }
 
 func (t *tx) AddRetentionCounts(ctx context.Context, counts []privet.RetentionCount) error {

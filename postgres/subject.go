@@ -70,8 +70,10 @@ func scanSubject(row pgx.Row) (*privet.Subject, error) {
 	return &s, nil
 }
 
+const subjectByID = `SELECT ` + subjectColumns + ` FROM subjects WHERE tenant_id = $1 AND id = $2`
+
 func (t *tx) SubjectAttrs(ctx context.Context, tenantID, id string) (*privet.Subject, error) {
-	s, err := scanSubject(t.q.QueryRow(ctx, `SELECT `+subjectColumns+` FROM subjects WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	s, err := scanSubject(t.q.QueryRow(ctx, subjectByID, tenantID, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("subject")
 	}
@@ -81,15 +83,24 @@ func (t *tx) SubjectAttrs(ctx context.Context, tenantID, id string) (*privet.Sub
 	return s, nil
 }
 
+// Subject reads the subject, its identities and its fields in one round trip
+// (a pipelined batch): a lookup by email waits for the network once, not three
+// times.
 func (t *tx) Subject(ctx context.Context, tenantID, id string) (*privet.Subject, error) {
-	s, err := scanSubject(t.q.QueryRow(ctx, `SELECT `+subjectColumns+` FROM subjects WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	b := &pgx.Batch{}
+	b.Queue(subjectByID, tenantID, id)
+	b.Queue(`SELECT type, idx, sealed FROM identities WHERE tenant_id = $1 AND subject_id = $2 ORDER BY type, idx`, tenantID, id)
+	b.Queue(`SELECT name, category, sealed, updated_at FROM fields WHERE tenant_id = $1 AND subject_id = $2 ORDER BY name`, tenantID, id)
+	br := t.q.SendBatch(ctx, b)
+	defer br.Close()
+	s, err := scanSubject(br.QueryRow())
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("subject")
 	}
 	if err != nil {
 		return nil, dbError("subject", err)
 	}
-	rows, err := t.q.Query(ctx, `SELECT type, idx, sealed FROM identities WHERE tenant_id = $1 AND subject_id = $2 ORDER BY type, idx`, tenantID, id)
+	rows, err := br.Query()
 	if err != nil {
 		return nil, dbError("identities", err)
 	}
@@ -103,7 +114,7 @@ func (t *tx) Subject(ctx context.Context, tenantID, id string) (*privet.Subject,
 	if err != nil {
 		return nil, dbError("identities", err)
 	}
-	rows, err = t.q.Query(ctx, `SELECT name, category, sealed, updated_at FROM fields WHERE tenant_id = $1 AND subject_id = $2 ORDER BY name`, tenantID, id)
+	rows, err = br.Query()
 	if err != nil {
 		return nil, dbError("fields", err)
 	}
@@ -116,6 +127,9 @@ func (t *tx) Subject(ctx context.Context, tenantID, id string) (*privet.Subject,
 	})
 	if err != nil {
 		return nil, dbError("fields", err)
+	}
+	if err := br.Close(); err != nil {
+		return nil, dbError("subject", err)
 	}
 	if len(s.Identities) == 0 {
 		s.Identities = nil

@@ -17,6 +17,7 @@ type tx struct {
 	s     *Store
 	q     pgx.Tx
 	write bool
+	audit *auditBatch // the batch's audit events; nil in View
 }
 
 var _ privet.Tx = (*tx)(nil)

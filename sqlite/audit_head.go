@@ -68,13 +68,13 @@ func (t *tx) advanceAuditHead(ctx context.Context, tenantID string, seq int64, h
 
 // writeHeads writes the heads the batch advanced; the committer calls it
 // just before COMMIT.
-func (s *Store) writeHeads(sqlTx *sql.Tx, b *batch) error {
-	for tenantID, h := range b.heads {
+func (s *Store) writeHeads(b *batchTxn) error {
+	for tenantID, h := range b.batch.heads {
 		if !h.dirty {
 			continue
 		}
 		err := upsertAuditHead(func(query string, args ...any) error {
-			_, err := s.execIn(sqlTx, query, args...)
+			_, err := b.execArgs(query, args...)
 			return err
 		}, tenantID, h.seq, h.hash)
 		if err != nil {

@@ -4,111 +4,33 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"os"
-	"runtime"
-	"sync/atomic"
 	"time"
 
 	"github.com/privet-dev/privet"
-)
-
-// update is one queued Update call.
-type update struct {
-	ctx  context.Context
-	fn   func(privet.Tx) error
-	done chan error // buffered: the committer never blocks on a caller
-	// state moves from queued to either taken (by the committer) or
-	// abandoned (by a caller whose ctx ended while it waited in the queue);
-	// whoever wins the swap decides whether fn runs.
-	state atomic.Int32
-}
-
-const (
-	stateQueued int32 = iota
-	stateTaken
-	stateAbandoned
+	"github.com/privet-dev/privet/internal/groupcommit"
 )
 
 // Update queues fn for the committer and waits until the transaction that ran
-// it has committed. Once the committer has taken fn, Update waits for the
-// outcome even if ctx ends, because fn's writes may already be committing.
-// fn must not call Update or View on the same store: it would wait on itself.
+// it has committed (see internal/groupcommit). Once the committer has taken
+// fn, Update waits for the outcome even if ctx ends, because fn's writes may
+// already be committing. fn must not call Update or View on the same store:
+// it would wait on itself.
 func (s *Store) Update(ctx context.Context, fn func(privet.Tx) error) error {
-	u := &update{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	if err := s.enqueue(ctx, u); err != nil {
-		return err
-	}
-	select {
-	case err := <-u.done:
-		return err
-	case <-ctx.Done():
-		if u.state.CompareAndSwap(stateQueued, stateAbandoned) {
-			return ctx.Err()
-		}
-		return <-u.done
-	}
+	return s.commits.Update(ctx, fn)
 }
 
-func (s *Store) enqueue(ctx context.Context, u *update) error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.closed {
-		return privet.Errorf(privet.EUNAVAILABLE, "store is closed")
-	}
-	select {
-	case s.queue <- u:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// commitLoop is the one committer: it takes whatever is queued, up to
-// maxBatch, and commits it as one transaction. It exits once the queue is
-// closed and drained.
-//
-// A commit costs about the same for one Update as for many (the pages they
-// share are written once, and there is one fsync), so larger batches mean
-// more Updates per second. When more than one Update was waiting, others are
-// likely on their way: the committer yields once, letting the goroutines
-// that are about to queue run, and takes what they queued too. A lone Update
-// (low load) is committed at once, without that pause.
-func (s *Store) commitLoop() {
-	defer close(s.stopped)
-	batch := make([]*update, 0, maxBatch)
-	commits := 0
-	for u := range s.queue {
-		batch = s.drain(append(batch[:0], u))
-		if len(batch) > 1 && len(batch) < maxBatch {
-			runtime.Gosched()
-			batch = s.drain(batch)
-		}
-		s.commitBatch(batch)
-		clear(batch) // drop references to finished callers
-		if commits++; commits%checkpointEvery == 0 {
-			select {
-			case s.checkpoints <- struct{}{}:
-			default: // one is pending already
-			}
-		}
-	}
-}
-
-// drain appends to batch what is queued now, without waiting, up to maxBatch.
-func (s *Store) drain(batch []*update) []*update {
-	for len(batch) < maxBatch {
+// afterBatch counts the batch and the Updates it ran (see commitStats), and
+// asks the checkpointer for a checkpoint every checkpointEvery batches. The
+// one committer calls it, so the count needs no lock.
+func (s *Store) afterBatch(updates int) {
+	s.stats.record(updates)
+	if s.batches++; s.batches%checkpointEvery == 0 {
 		select {
-		case next, ok := <-s.queue:
-			if !ok {
-				return batch
-			}
-			batch = append(batch, next)
-		default:
-			return batch
+		case s.checkpoints <- struct{}{}:
+		default: // one is pending already
 		}
 	}
-	return batch
 }
 
 // checkpointEvery is how many batches pass between checkpoint requests: at a
@@ -155,105 +77,77 @@ const idleCheckpoint = 10 * time.Second
 // maxWALBytes is the WAL size past which a checkpoint truncates the WAL.
 const maxWALBytes = 64 << 20
 
-// commitBatch runs each fn under its own savepoint in one transaction. A
-// failed fn is rolled back to its savepoint and gets its error at once; the
-// others get the COMMIT's outcome.
-func (s *Store) commitBatch(batch []*update) {
-	live := batch[:0:0]
-	for _, u := range batch {
-		if u.state.CompareAndSwap(stateQueued, stateTaken) {
-			live = append(live, u)
-		}
-	}
-	if len(live) == 0 {
-		return
-	}
-	s.stats.record(len(live))
-	// The transaction outlives any one caller's ctx: a caller giving up
-	// must not interrupt the statements of the others.
-	bg := context.Background()
-	sqlTx, err := s.writer.BeginTx(bg, nil)
+// batchTxn is one batch's transaction on the writer connection, with the
+// audit chain heads its Updates share (see batch).
+type batchTxn struct {
+	s     *Store
+	sqlTx *sql.Tx
+	tx    *tx
+	batch *batch
+	mark  map[string]auditHead // the heads when the current fn began
+}
+
+// begin starts a batch's transaction. It outlives any one caller's ctx: a
+// caller giving up must not interrupt the statements of the others.
+func (s *Store) begin() (groupcommit.Txn, error) {
+	sqlTx, err := s.writer.BeginTx(context.Background(), nil)
 	if err != nil {
-		failAll(live, unavailable("begin", err))
-		return
+		return nil, unavailable("begin", err)
 	}
-	succeeded := make([]*update, 0, len(live))
 	b := newBatch()
-	for i, u := range live {
-		if _, err := s.execIn(sqlTx, "SAVEPOINT privet_update"); err != nil {
-			abort(sqlTx, succeeded, live[i:], unavailable("savepoint", err))
-			return
-		}
-		heads := b.mark()
-		ferr := s.runFn(u, sqlTx, b)
-		if ferr == nil {
-			if _, err := s.execIn(sqlTx, "RELEASE privet_update"); err != nil {
-				abort(sqlTx, succeeded, live[i:], unavailable("release savepoint", err))
-				return
-			}
-			succeeded = append(succeeded, u)
-			continue
-		}
-		// If fn's failure already ended the whole transaction (SQLite does
-		// that on some errors), ROLLBACK TO fails and the batch is lost.
-		b.restore(heads)
-		if _, err := s.execIn(sqlTx, "ROLLBACK TO privet_update"); err != nil {
-			u.done <- ferr
-			abort(sqlTx, succeeded, live[i+1:], unavailable("rollback to savepoint", err))
-			return
-		}
-		if _, err := s.execIn(sqlTx, "RELEASE privet_update"); err != nil {
-			u.done <- ferr
-			abort(sqlTx, succeeded, live[i+1:], unavailable("release savepoint", err))
-			return
-		}
-		u.done <- ferr
-	}
-	if err := s.writeHeads(sqlTx, b); err != nil {
-		abort(sqlTx, succeeded, nil, err)
-		return
-	}
-	if err := sqlTx.Commit(); err != nil {
-		failAll(succeeded, unavailable("commit", err))
-		return
-	}
-	failAll(succeeded, nil)
+	return &batchTxn{s: s, sqlTx: sqlTx, batch: b, tx: &tx{s: s, q: sqlTx, sqlTx: sqlTx, write: true, batch: b}}, nil
 }
 
-// execIn runs a statement of the committer's own in its transaction, through
-// the statement cache like the statements of the fns.
-func (s *Store) execIn(sqlTx *sql.Tx, query string, args ...any) (sql.Result, error) {
-	bg := context.Background()
-	if st := s.writeStmts.stmt(bg, sqlTx, query); st != nil {
-		return st.ExecContext(bg, args...)
-	}
-	return sqlTx.ExecContext(bg, query, args...)
+func (b *batchTxn) Tx() privet.Tx { return b.tx }
+
+func (b *batchTxn) Savepoint() error {
+	b.mark = b.batch.mark()
+	return b.exec("savepoint", "SAVEPOINT privet_update")
 }
 
-// runFn calls u.fn, turning a panic into an EINTERNAL error for its caller
-// alone: the committer serves everyone and must survive one bad fn.
-func (s *Store) runFn(u *update, sqlTx *sql.Tx, b *batch) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("sqlite: update panicked: %v: %w", r, privet.Errorf(privet.EINTERNAL, "internal error"))
-		}
-	}()
-	if err := u.ctx.Err(); err != nil {
+func (b *batchTxn) Release() error { return b.exec("release savepoint", "RELEASE privet_update") }
+
+// RollbackTo undoes one fn's writes. If fn's failure already ended the whole
+// transaction (SQLite does that on some errors), it fails.
+func (b *batchTxn) RollbackTo() error {
+	b.batch.restore(b.mark)
+	if err := b.exec("rollback to savepoint", "ROLLBACK TO privet_update"); err != nil {
 		return err
 	}
-	return u.fn(&tx{s: s, q: sqlTx, sqlTx: sqlTx, write: true, batch: b})
+	return b.Release()
 }
 
-func abort(sqlTx *sql.Tx, succeeded, rest []*update, err error) {
-	_ = sqlTx.Rollback()
-	failAll(succeeded, err)
-	failAll(rest, err)
-}
-
-func failAll(us []*update, err error) {
-	for _, u := range us {
-		u.done <- err
+// Commit writes the chain heads the batch advanced, then commits them with
+// the events.
+func (b *batchTxn) Commit() error {
+	if err := b.s.writeHeads(b); err != nil {
+		b.Rollback()
+		return err
 	}
+	if err := b.sqlTx.Commit(); err != nil {
+		return unavailable("commit", err)
+	}
+	return nil
+}
+
+func (b *batchTxn) Rollback() { _ = b.sqlTx.Rollback() }
+
+// exec runs a statement of the committer's own in its transaction.
+func (b *batchTxn) exec(what, query string) error {
+	if _, err := b.execArgs(query); err != nil {
+		return unavailable(what, err)
+	}
+	return nil
+}
+
+// execArgs runs a statement in the batch's transaction, through the
+// statement cache like the statements of the fns.
+func (b *batchTxn) execArgs(query string, args ...any) (sql.Result, error) {
+	bg := context.Background()
+	if st := b.s.writeStmts.stmt(bg, b.sqlTx, query); st != nil {
+		return st.ExecContext(bg, args...)
+	}
+	return b.sqlTx.ExecContext(bg, query, args...)
 }
 
 // View runs fn in a read transaction on a read-only connection: it sees one

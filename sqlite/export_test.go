@@ -31,4 +31,4 @@ func (c *StmtCache) Close() { c.c.close() }
 const MaxCachedStmts = maxCachedStmts
 
 // Queued is the number of Updates waiting for the committer.
-func (s *Store) Queued() int { return len(s.queue) }
+func (s *Store) Queued() int { return s.commits.Queued() }

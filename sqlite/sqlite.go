@@ -26,6 +26,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/internal/groupcommit"
 )
 
 // Store is privet.Store on one SQLite file.
@@ -37,12 +38,10 @@ type Store struct {
 
 	writeStmts, readStmts *stmtCache // prepared statements of each pool
 
-	mu        sync.RWMutex // guards closed against sends on queue
-	closed    bool
+	commits   *groupcommit.Queue // the one committer and its queue
+	batches   int                // batches committed, counted by the committer
 	closeOnce sync.Once
 	closeErr  error
-	queue     chan *update
-	stopped   chan struct{}
 
 	checkpoints    chan struct{} // signals checkpointLoop; buffered 1
 	checkpointDone chan struct{}
@@ -119,12 +118,12 @@ func open(ctx context.Context, path string) (*Store, error) {
 		reader:         reader,
 		writeStmts:     newStmtCache(writer),
 		readStmts:      newStmtCache(reader),
-		queue:          make(chan *update, maxBatch*4),
-		stopped:        make(chan struct{}),
 		checkpoints:    make(chan struct{}, 1),
 		checkpointDone: make(chan struct{}),
 	}
-	go s.commitLoop()
+	// One committer: SQLite has one writer, and the checkpointer counts
+	// its batches without a lock.
+	s.commits = groupcommit.New(s.begin, maxBatch, 1, s.afterBatch)
 	go s.checkpointLoop()
 	return s, nil
 }
@@ -170,11 +169,7 @@ func (s *Store) DB() *sql.DB { return s.writer }
 // Calling it again returns the first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
-		s.mu.Lock()
-		s.closed = true
-		close(s.queue)
-		s.mu.Unlock()
-		<-s.stopped
+		s.commits.Close()
 		// The committer has stopped, so nothing sends on checkpoints now.
 		close(s.checkpoints)
 		<-s.checkpointDone

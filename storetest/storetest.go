@@ -55,6 +55,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("UpdateErrorRollsBack", func(t *testing.T) { testUpdateErrorRollsBack(t, open) })
 	t.Run("UpdatePanic", func(t *testing.T) { testUpdatePanic(t, open) })
 	t.Run("ConcurrentUpdates", func(t *testing.T) { testConcurrentUpdates(t, open) })
+	t.Run("BatchedFailures", func(t *testing.T) { testBatchedFailures(t, open) })
 	t.Run("ViewRejectsWrites", func(t *testing.T) { testViewRejectsWrites(t, open) })
 	t.Run("Enqueue", func(t *testing.T) { testEnqueue(t, open) })
 	t.Run("DataKeys", func(t *testing.T) { testDataKeys(t, open) })

@@ -206,3 +206,73 @@ func testEnqueue(t *testing.T, open OpenFunc) {
 		t.Fatalf("after a rolled-back enqueue: %d jobs, want 1", n)
 	}
 }
+
+// testBatchedFailures runs many Updates at once, so that they share
+// transactions where the store groups them: a third fail after writing and
+// appending an audit event, a third fail after only appending one (no
+// statement of their own), the rest succeed. Each failure must undo exactly
+// its own writes and events; the others commit, with one gapless chain.
+func testBatchedFailures(t *testing.T, open OpenFunc) {
+	st, _ := open(t)
+	ctx := context.Background()
+	tn := newTenant(t, st)
+	const n = 96
+	subjects := make([]*privet.Subject, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		subjects[i] = newSubject(tn.ID)
+		wg.Go(func() {
+			s := subjects[i]
+			errs[i] = st.Update(ctx, func(tx privet.Tx) error {
+				if i%3 != 1 {
+					if err := tx.CreateSubject(ctx, s); err != nil {
+						return err
+					}
+				}
+				if err := tx.AppendAudit(ctx, &privet.AuditEvent{TenantID: tn.ID, Time: now(), ActorType: privet.ActorSystem,
+					Action: "subject.create", SubjectID: s.ID, Result: privet.ResultOK}); err != nil {
+					return err
+				}
+				if i%3 != 2 {
+					return errSentinel
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	committed := map[string]bool{}
+	for i, err := range errs {
+		switch {
+		case i%3 == 2 && err != nil:
+			t.Fatalf("update %d: %v", i, err)
+		case i%3 != 2 && err != errSentinel:
+			t.Fatalf("failing update %d returned %v, want its own error", i, err)
+		case i%3 == 2:
+			committed[subjects[i].ID] = true
+		}
+	}
+	view(t, st, func(tx privet.Tx) error {
+		for _, s := range subjects {
+			_, err := tx.Subject(ctx, tn.ID, s.ID)
+			if committed[s.ID] && err != nil {
+				t.Fatalf("committed subject: %v", err)
+			}
+			if !committed[s.ID] {
+				wantNotFound(t, err)
+			}
+		}
+		return nil
+	})
+	evs := allEvents(t, st, tn.ID)
+	verifyChain(t, evs)
+	if len(evs) != len(committed) {
+		t.Fatalf("%d audit events, want %d (one per committed update)", len(evs), len(committed))
+	}
+	for _, e := range evs {
+		if !committed[e.SubjectID] {
+			t.Fatalf("event of a failed update survived")
+		}
+	}
+}
