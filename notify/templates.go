@@ -29,6 +29,7 @@ const (
 	WinddownNotice     = "winddown_notice"      // to everyone: the service stops, what happens to the data
 	PolicyChangeNotice = "policy_change_notice" // to everyone: the policy changes, before it takes effect
 	IncidentNotice     = "incident_notice"      // to those affected: a breach, its impact, actions, advice
+	AuthorityNotice    = "authority_notice"     // to the subject: their data was disclosed to an authority
 )
 
 // TemplateNames lists every template LoadTemplates requires.
@@ -36,6 +37,7 @@ func TemplateNames() []string {
 	return []string{
 		RequestReceived, RequestVerify, RequestExtended, RequestCompleted, RequestDenied,
 		RequestRouted, RequestForwarded, RequestExpired, WinddownNotice, PolicyChangeNotice, IncidentNotice,
+		AuthorityNotice,
 	}
 }
 
@@ -79,6 +81,17 @@ type Data struct {
 	// what it received); FindingsNone says such a request found nothing.
 	Findings     []string
 	FindingsNone bool
+	// Anonymized says a wind-down keeps anonymous statistics; otherwise
+	// everything is deleted.
+	Anonymized bool
+	// A disclosure to an authority: who received the data (the policy's
+	// name of the recipient), under which legal basis (subpoena,
+	// court_order, ...), their case reference, the data categories and when.
+	Authority   string
+	LegalBasis  string
+	Reference   string
+	Categories  []string
+	DisclosedAt time.Time
 }
 
 // Templates are the parsed message templates and their catalog. Safe for
@@ -105,8 +118,8 @@ func LoadTemplates() (*Templates, error) {
 
 // LoadTemplatesFS parses the templates in the top directory of fsys: for
 // each name of TemplateNames, <name>.txt.tmpl (which also defines
-// "subject") and <name>.html.tmpl, each with layout.txt.tmpl or
-// layout.html.tmpl.
+// "subject", and "sms" for a notice that may go by text message) and
+// <name>.html.tmpl, each with layout.txt.tmpl or layout.html.tmpl.
 func LoadTemplatesFS(fsys fs.FS, cat *catalog.Catalog) (*Templates, error) {
 	t := &Templates{cat: cat, text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
 	for _, name := range TemplateNames() {
@@ -167,13 +180,22 @@ func (t *Templates) Render(name, lang string, d Data) (Message, error) {
 	if err := t.html[name].ExecuteTemplate(&html, "layout", v); err != nil {
 		return Message{}, fmt.Errorf("notify: render %s html: %w", name, err)
 	}
-	return Message{
+	m := Message{
 		// One line whatever the data held: a line break in a subject would
 		// start a new header.
 		Subject: strings.Join(strings.Fields(subject.String()), " "),
 		Text:    tidyText(text.String()),
 		HTML:    html.String(),
-	}, nil
+	}
+	if txt.Lookup("sms") != nil {
+		var sms bytes.Buffer
+		if err := txt.ExecuteTemplate(&sms, "sms", v); err != nil {
+			return Message{}, fmt.Errorf("notify: render %s sms: %w", name, err)
+		}
+		// One paragraph: a text message has no room for layout.
+		m.SMS = strings.Join(strings.Fields(sms.String()), " ")
+	}
+	return m, nil
 }
 
 // tidyText collapses the blank lines that skipped sections leave behind.
@@ -230,6 +252,31 @@ func (v view) format(x any) (string, error) {
 		return v.Duration(x)
 	}
 	return "", fmt.Errorf("cannot show a %T", x)
+}
+
+// Short returns free text s cut to at most n characters at a word boundary,
+// with an ellipsis when cut: a text message has room for the gist of what
+// an email says in full.
+func (v view) Short(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n-1])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}
+
+// LegalBasisName is the legal basis of a disclosure in words ("a
+// subpoena"); a basis the catalog does not know is shown as given.
+func (v view) LegalBasisName() string {
+	if s, err := v.T("legal_basis." + v.LegalBasis); err == nil {
+		return s
+	}
+	return v.LegalBasis
 }
 
 // Lang is the message's language, for <html lang>.
