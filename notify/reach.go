@@ -24,13 +24,19 @@ type Contacts interface {
 //
 // A person with an email address is texted only when no email sender is
 // configured; a person with an address but no sender configured for any of
-// its channels is an EUNAVAILABLE error, so a job retries until one is.
-// Nothing about the person reaches an error: codes and channels only.
+// its channels is ErrNoSender (EUNAVAILABLE), so the caller can wait for
+// one (a job retries) or count the person as not reached yet. Nothing
+// about the person reaches an error: codes and channels only.
 type Reacher struct {
 	Contacts Contacts
 	Mail     Sender
 	SMS      SMSSender
 }
+
+// ErrNoSender is Reach's error for a person whose addresses need a sender
+// that is not configured (a phone number, and no SMS webhook).
+var ErrNoSender = &privet.Error{Code: privet.EUNAVAILABLE,
+	Message: "no sender is configured for the subject's channels (email or text message)"}
 
 // Reach reads subjectID's contact for purpose, as actor, and sends m (its
 // To is set here) by the channel chosen. It returns the channel, or
@@ -65,7 +71,7 @@ func (r *Reacher) Reach(ctx context.Context, actor privet.Actor, tenantID, subje
 		}
 	case privet.ChannelNone:
 		if c.Email != "" || c.Phone != "" {
-			return channel, privet.Errorf(privet.EUNAVAILABLE, "no sender is configured for the subject's channels (email or text message)")
+			return channel, ErrNoSender
 		}
 	}
 	return channel, nil
@@ -96,4 +102,20 @@ func refusal(err error, via string) error {
 		return privet.Errorf(privet.EUNAVAILABLE, "%s did not accept a notice: %s", via, de.Error())
 	}
 	return privet.Errorf(privet.EUNAVAILABLE, "%s did not accept a notice", via)
+}
+
+// Short returns free text s on one line, cut to at most n characters at a
+// word boundary, with an ellipsis when cut: a text message has room for the
+// gist of what an email says in full.
+func Short(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n-1])
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
 }

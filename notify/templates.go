@@ -254,21 +254,8 @@ func (v view) format(x any) (string, error) {
 	return "", fmt.Errorf("cannot show a %T", x)
 }
 
-// Short returns free text s cut to at most n characters at a word boundary,
-// with an ellipsis when cut: a text message has room for the gist of what
-// an email says in full.
-func (v view) Short(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	cut := string(r[:n-1])
-	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " ,.;:") + "…"
-}
+// Short is the template's form of the function Short.
+func (v view) Short(s string, n int) string { return Short(s, n) }
 
 // LegalBasisName is the legal basis of a disclosure in words ("a
 // subpoena"); a basis the catalog does not know is shown as given.
