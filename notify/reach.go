@@ -34,9 +34,17 @@ type Reacher struct {
 }
 
 // ErrNoSender is Reach's error for a person whose addresses need a sender
-// that is not configured (a phone number, and no SMS webhook).
-var ErrNoSender = &privet.Error{Code: privet.EUNAVAILABLE,
-	Message: "no sender is configured for the subject's channels (email or text message)"}
+// that is not configured (a phone number, and no SMS webhook). Its code is
+// EUNAVAILABLE; errors.Is tells it from other EUNAVAILABLE errors.
+var ErrNoSender error = noSender{err: &privet.Error{Code: privet.EUNAVAILABLE,
+	Message: "no sender is configured for the subject's channels (email or text message)"}}
+
+// noSender is ErrNoSender's type: an error of its own around a
+// *privet.Error, since errors.Is matches any two privet errors of one code.
+type noSender struct{ err *privet.Error }
+
+func (e noSender) Error() string { return e.err.Error() }
+func (e noSender) Unwrap() error { return e.err }
 
 // Reach reads subjectID's contact for purpose, as actor, and sends m (its
 // To is set here) by the channel chosen. It returns the channel, or
