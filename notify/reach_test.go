@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/notify"
@@ -161,4 +162,24 @@ func TestReachRefusedHidesTheMessage(t *testing.T) {
 	if privet.ErrorCode(err) != privet.EUNAVAILABLE || strings.Contains(err.Error(), "5550104") || strings.Contains(err.Error(), "short form") {
 		t.Fatalf("Reach = %v, want EUNAVAILABLE without the number or text", err)
 	}
+}
+
+// Short never exceeds its bound, never splits a character, and leaves short
+// text as it is (on one line).
+func FuzzShort(f *testing.F) {
+	for _, s := range []string{"", "A misconfigured backup exposed numbers.", strings.Repeat("ab ", 200), "日本語のテキスト", "a\nb\tc"} {
+		f.Add(s, 40)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 2 || n > 2000 {
+			return
+		}
+		got := notify.Short(s, n)
+		if utf8.RuneCountInString(got) > n || (utf8.ValidString(s) && !utf8.ValidString(got)) || strings.ContainsAny(got, "\n\t") {
+			t.Fatalf("Short(%q, %d) = %q", s, n, got)
+		}
+		if one := strings.Join(strings.Fields(s), " "); utf8.RuneCountInString(one) <= n && got != one {
+			t.Fatalf("Short(%q, %d) = %q, want it unchanged", s, n, got)
+		}
+	})
 }
