@@ -28,39 +28,28 @@ var NoticePurposes = []string{
 // NoticePurpose returns the purpose under which a person's contact (email
 // address, phone number) is read to send them a notice: chosen if set
 // (EINVALID if the policy lets it read neither), else the first of
-// NoticePurposes that may read both, else the first that may read email
-// addresses, else the first that may read phone numbers (EINVALID if none
-// may read either). Email ranks first so a service that writes by email
-// keeps doing so; a service that knows people by mobile number alone still
-// gets a purpose to text them under. The services that write to people
-// share it, so they all read addresses under the same rule.
+// NoticePurposes that may read email addresses, else the first that may
+// read phone numbers (EINVALID if none may read either). The order of
+// NoticePurposes is kept (a legal obligation first, which often goes on
+// while processing is restricted), and email comes first so a service that
+// writes by email keeps doing so; a service that knows people by mobile
+// number alone still gets a purpose to text them under. The services that
+// write to people share it, so they all read addresses under the same rule.
 func NoticePurpose(pol *policy.Compiled, chosen string) (string, error) {
-	rank := func(p string) int {
-		r := 0
-		if pol.MayRead(p, EmailCategory) {
-			r += 2
-		}
-		if pol.MayRead(p, PhoneCategory) {
-			r++
-		}
-		return r
-	}
 	if chosen != "" {
-		if rank(chosen) == 0 {
+		if !pol.MayRead(chosen, EmailCategory) && !pol.MayRead(chosen, PhoneCategory) {
 			return "", privet.Errorf(privet.EINVALID, "the notice purpose may read neither email addresses nor phone numbers under the policy")
 		}
 		return chosen, nil
 	}
-	best, bestRank := "", 0
-	for _, p := range NoticePurposes {
-		if r := rank(p); r > bestRank {
-			best, bestRank = p, r
+	for _, category := range []string{EmailCategory, PhoneCategory} {
+		for _, p := range NoticePurposes {
+			if pol.MayRead(p, category) {
+				return p, nil
+			}
 		}
 	}
-	if best == "" {
-		return "", privet.Errorf(privet.EINVALID, "no purpose of the policy may read email addresses or phone numbers to send a notice")
-	}
-	return best, nil
+	return "", privet.Errorf(privet.EINVALID, "no purpose of the policy may read email addresses or phone numbers to send a notice")
 }
 
 // EmailOf returns the person's email address: the email identity, else the

@@ -91,10 +91,12 @@ func TestNoticePurpose(t *testing.T) {
 }
 
 // A service that knows people by mobile number alone gets a notice purpose
-// that reads phone numbers; one that reads both prefers the purpose that
-// reads both; the phone number is given in E.164, from the identity first.
+// that reads phone numbers; one that reads email keeps the first purpose
+// that does (as before phone numbers counted); the phone number is given in
+// E.164, from the identity first.
 func TestNoticePurposeReadsPhoneNumbers(t *testing.T) {
-	for example, want := range map[string]string{"codropshipping": "essential.legal_obligation", "kipsu": "essential.legal_obligation"} {
+	for example, want := range map[string]string{"codropshipping": "essential.legal_obligation", "kipsu": "essential.legal_obligation",
+		"cipo-cloud": "essential.legal_obligation", "cooper": "essential.legal_obligation"} {
 		src, err := examples.FS.ReadFile(example + "/policy.yaml")
 		if err != nil {
 			t.Fatal(err)
