@@ -14,6 +14,9 @@ const (
 	NoticePending  NoticeStatus = "pending"
 	NoticeSent     NoticeStatus = "sent"
 	NoticeWithheld NoticeStatus = "withheld"
+	// NoticeNoAddress: the person has no email address or phone number
+	// the notice may use, so nobody could be told.
+	NoticeNoAddress NoticeStatus = "no_address"
 )
 
 // AuthorityDisclosure records personal data disclosed to a court, a law

@@ -27,7 +27,7 @@ const incidentBody = `{"title":"Mailbox exposed","description":"A support mailbo
 func TestIncidentRoutes(t *testing.T) {
 	e := newEnv(t)
 	mail := &sentMail{}
-	e.services.Incidents.Sender = mail
+	e.services.Incidents.Reacher = &notify.Reacher{Contacts: e.vault, Mail: mail}
 	v, err := e.vault.Create(context.Background(), tenancy.Operator(), e.tenantA, vault.CreateInput{
 		Jurisdiction: "DE", Identities: []vault.IdentityInput{{Type: privet.IdentityEmail, Value: "victim@example.com"}},
 	})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/notify"
+	"github.com/privet-dev/privet/vault"
 )
 
 // LegalBases are what may compel a disclosure to an authority.
@@ -147,13 +148,15 @@ func (s *Service) AuthorityDisclosures(ctx context.Context, tenantID, subjectID 
 	return out, err
 }
 
-// SendNotice is NoticeJob's work: tell the person of the disclosure, then
-// record the notice sent. It is idempotent: a notice already sent, or
-// withheld by a gag, is not sent. Delivery is at least once: a crash between
-// the send and the record sends it again.
+// SendNotice is NoticeJob's work: tell the person of the disclosure (by
+// email, else by text message), then record the notice sent, or no_address
+// when the person has no address the notice purpose may read. It is
+// idempotent: a notice already sent, or withheld by a gag, is not sent.
+// Delivery is at least once: a crash between the send and the record sends
+// it again.
 func (s *Service) SendNotice(ctx context.Context, job NoticeJob) error {
-	if s.Sender == nil || s.Renderer == nil || s.Contact == nil {
-		return privet.Errorf(privet.EUNAVAILABLE, "no email sender is configured for notices")
+	if s.Reacher == nil || s.Renderer == nil {
+		return privet.Errorf(privet.EUNAVAILABLE, "no email or text message sender is configured for notices")
 	}
 	var d *privet.AuthorityDisclosure
 	if err := s.Store.View(ctx, func(tx privet.Tx) error {
@@ -170,12 +173,12 @@ func (s *Service) SendNotice(ctx context.Context, job NoticeJob) error {
 	if err != nil {
 		return err
 	}
-	to, err := s.Contact.Email(ctx, job.TenantID, d.SubjectID)
+	purpose, err := vault.NoticePurpose(pol, s.NoticePurpose)
 	if err != nil {
 		return err
 	}
-	n := Notice{Controller: pol.Policy.Controller.Name, Authority: d.Recipient, LegalBasis: d.LegalBasis, Reference: d.Reference,
-		Categories: d.Categories, DisclosedAt: d.DisclosedAt, PolicyContact: pol.Policy.Controller.Email}
+	n := Notice{Service: pol.Policy.Service, Controller: pol.Policy.Controller.Name, Authority: d.Recipient, LegalBasis: d.LegalBasis,
+		Reference: d.Reference, Categories: d.Categories, DisclosedAt: d.DisclosedAt, PolicyContact: pol.Policy.Controller.Email}
 	if r, ok := pol.Recipient(d.Recipient); ok {
 		n.Authority = r.Name
 	}
@@ -183,18 +186,25 @@ func (s *Service) SendNotice(ctx context.Context, job NoticeJob) error {
 	if err != nil {
 		return err
 	}
-	msg.To = to
-	if err := s.Sender.Send(ctx, msg); err != nil {
-		return privet.Errorf(privet.EUNAVAILABLE, "the notice could not be sent")
+	actor := privet.Actor{Type: privet.ActorSystem, ID: NoticeJob{}.Kind()}
+	channel, err := s.Reacher.Reach(ctx, actor, job.TenantID, d.SubjectID, purpose, msg)
+	if err != nil {
+		return err
 	}
 	now := s.now()
 	return s.Store.Update(ctx, func(tx privet.Tx) error {
 		d.Notice, d.NoticeSentAt = privet.NoticeSent, &now
+		if channel == privet.ChannelNone {
+			d.Notice, d.NoticeSentAt = privet.NoticeNoAddress, nil
+		}
 		if err := tx.UpdateAuthorityNotice(ctx, d); err != nil {
 			return err
 		}
-		ev := privet.Actor{Type: privet.ActorSystem, ID: NoticeJob{}.Kind()}.Event(job.TenantID, ActionNotice, now)
-		ev.SubjectID, ev.Reason = d.SubjectID, d.ID
+		ev := actor.Event(job.TenantID, ActionNotice, now)
+		ev.SubjectID, ev.Reason = d.SubjectID, d.ID+"; by "+string(channel)
+		if channel == privet.ChannelNone {
+			ev.Reason = d.ID + "; no address"
+		}
 		return tx.AppendAudit(ctx, ev)
 	})
 }
@@ -218,5 +228,13 @@ func (TextRenderer) AuthorityNotice(_ context.Context, n Notice) (notify.Message
 		text += c
 	}
 	text += "\n\nQuestions: " + n.PolicyContact + "\n"
-	return notify.Message{Subject: "We disclosed your data to an authority", Text: text}, nil
+	sms := fmt.Sprintf("%s disclosed personal data about you to %s on %s (legal basis: %s).",
+		n.Controller, n.Authority, n.DisclosedAt.Format("2 January 2006"), n.LegalBasis)
+	if n.Reference != "" {
+		sms += " Reference: " + n.Reference + "."
+	}
+	if n.PolicyContact != "" {
+		sms += " Questions: " + n.PolicyContact
+	}
+	return notify.Message{Subject: "We disclosed your data to an authority", Text: text, SMS: sms}, nil
 }

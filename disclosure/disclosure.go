@@ -6,7 +6,9 @@
 //
 // A notice is sent by a durable job (NoticeJob) enqueued in the same
 // transaction as the disclosure or the lifting of its gag; the job carries
-// ids only, and the person's address is looked up when it runs.
+// ids only, and the person's address is looked up when it runs. The notice
+// goes by email, else by text message to a person known by phone alone
+// (notify.Reacher); a person with neither is recorded as no_address.
 package disclosure
 
 import (
@@ -33,14 +35,9 @@ type Policies interface {
 	Policy(ctx context.Context, tenantID string) (*policy.Compiled, error)
 }
 
-// Contact finds where to tell a subject: its email address, read when the
-// notice is sent. ENOTFOUND if the subject has none.
-type Contact interface {
-	Email(ctx context.Context, tenantID, subjectID string) (string, error)
-}
-
 // Notice is what a notice about a disclosure to an authority says.
 type Notice struct {
+	Service       string // the service's name, as people know it
 	Controller    string
 	Authority     string // the recipient's name in the policy
 	LegalBasis    string
@@ -50,8 +47,9 @@ type Notice struct {
 	PolicyContact string // the controller's privacy email
 }
 
-// Renderer turns a notice into an email (subject and bodies; the service
-// sets the recipient). The notify package's templates implement it.
+// Renderer turns a notice into a message: the email (subject and bodies)
+// and its text message form (SMS); the service sets the recipient.
+// TemplateRenderer writes it with the notify package's templates.
 type Renderer interface {
 	AuthorityNotice(ctx context.Context, n Notice) (notify.Message, error)
 }
@@ -61,11 +59,14 @@ type Service struct {
 	Store    privet.Store
 	Policies Policies
 	Clock    privet.Clock
-	// Sender, Renderer and Contact send notices; SendNotice answers
-	// EUNAVAILABLE while one is missing, so the job retries.
-	Sender   notify.Sender
+	// Reacher and Renderer send notices, by email or else by text message;
+	// SendNotice answers EUNAVAILABLE while one is missing, so the job
+	// retries.
+	Reacher  *notify.Reacher
 	Renderer Renderer
-	Contact  Contact
+	// NoticePurpose is the purpose the person's email address and phone
+	// number are read under; empty picks one by vault.NoticePurpose's rule.
+	NoticePurpose string
 }
 
 func (s *Service) now() time.Time {

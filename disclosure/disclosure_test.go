@@ -13,6 +13,7 @@ import (
 	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/notify"
+	"github.com/privet-dev/privet/notify/notifytest"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/tenancy"
@@ -84,8 +85,8 @@ func newEnv(t *testing.T, engine string) *env {
 	out := &outbox{}
 	return &env{
 		clock: clock, store: store, tenantID: a.ID, other: b.ID, vault: v, outbox: out,
-		svc: &disclosure.Service{Store: store, Policies: policies, Clock: clock, Sender: out,
-			Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: v}},
+		svc: &disclosure.Service{Store: store, Policies: policies, Clock: clock,
+			Renderer: disclosure.TextRenderer{}, Reacher: &notify.Reacher{Contacts: v, Mail: out}},
 	}
 }
 
@@ -94,6 +95,16 @@ func (e *env) subject(t *testing.T, email string) string {
 	v, err := e.vault.Create(context.Background(), tenancy.Operator(), e.tenantID, vault.CreateInput{
 		Jurisdiction: "US", Identities: []vault.IdentityInput{{Type: privet.IdentityEmail, Value: email}},
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.ID
+}
+
+// person stores a subject known by one identity.
+func (e *env) person(t *testing.T, id vault.IdentityInput) string {
+	t.Helper()
+	v, err := e.vault.Create(context.Background(), tenancy.Operator(), e.tenantID, vault.CreateInput{Jurisdiction: "US", Identities: []vault.IdentityInput{id}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,6 +185,39 @@ func TestAuthorityNotice(t *testing.T) {
 				t.Fatalf("register: %+v %v", list, err)
 			}
 
+			// A guest known by mobile number alone is texted the short form; one
+			// with no address at all is recorded as such, and the job ends.
+			const secret = "disclosure-test-secret-0123"
+			receiver := notifytest.NewSMSServer(t, secret)
+			sms, err := notify.NewWebhookSMS(receiver.URL(), secret, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.svc.Reacher.SMS = sms
+			mobile := e.person(t, vault.IdentityInput{Type: privet.IdentityPhone, Value: "+1 612 555 0601"})
+			cookie := e.person(t, vault.IdentityInput{Type: privet.IdentityCookieID, Value: "guest-cookie-1"})
+			for _, who := range []string{mobile, cookie} {
+				byText := in
+				byText.SubjectID, byText.Reference = who, "W-2026-3"
+				d, err := e.svc.DiscloseToAuthority(ctx, op, e.tenantID, byText)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := e.svc.SendNotice(ctx, disclosure.NoticeJob{TenantID: e.tenantID, DisclosureID: d.ID}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			texts := receiver.Messages()
+			if len(texts) != 1 || texts[0].To != "+16125550601" || !strings.Contains(texts[0].Text, "W-2026-3") ||
+				!strings.Contains(texts[0].Text, "Courts, law enforcement and government authorities") || e.outbox.count() != 2 {
+				t.Fatalf("texts %+v, %d emails", texts, e.outbox.count())
+			}
+			for who, want := range map[string]privet.NoticeStatus{mobile: privet.NoticeSent, cookie: privet.NoticeNoAddress} {
+				if list, err := e.svc.AuthorityDisclosures(ctx, e.tenantID, who); err != nil || len(list) != 1 || list[0].Notice != want {
+					t.Errorf("register of %s: %+v %v, want notice %s", who, list, err, want)
+				}
+			}
+
 			// Another tenant sees nothing and changes nothing.
 			if _, err := e.svc.LiftGag(ctx, op, e.other, g.ID); privet.ErrorCode(err) != privet.ENOTFOUND {
 				t.Errorf("other tenant lifts: %v", err)
@@ -219,7 +263,7 @@ func TestAuthorityInvalid(t *testing.T) {
 		t.Errorf("a refused disclosure queued %d jobs", e.jobs(t))
 	}
 	// Without a sender the job fails retryably, and nothing is marked sent.
-	e.svc.Sender = nil
+	e.svc.Reacher = nil
 	d, err := e.svc.DiscloseToAuthority(context.Background(), tenancy.Operator(), e.tenantID, ok)
 	if err != nil {
 		t.Fatal(err)

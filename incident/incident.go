@@ -31,14 +31,16 @@ type Service struct {
 	Vault    *vault.Service
 	Policies Policies
 	Clock    privet.Clock
-	// Sender delivers the notice emails; without one, notices wait (the
-	// delivery job fails and is retried) until one is configured.
-	Sender notify.Sender
-	// Renderer writes the notice email; nil means TextRenderer.
+	// Reacher tells each person, by email or else by text message; without
+	// one, notices wait (the delivery job fails and is retried) until one
+	// is configured.
+	Reacher *notify.Reacher
+	// Renderer writes the notice (email and text message); nil means
+	// TextRenderer.
 	Renderer Renderer
-	// NoticePurpose is the purpose under which a person's email address is
-	// read to send a notice; empty picks the first of vault.NoticePurposes the
-	// policy lets read email addresses.
+	// NoticePurpose is the purpose under which a person's email address and
+	// phone number are read to send a notice; empty picks one of
+	// vault.NoticePurposes by vault.NoticePurpose's rule.
 	NoticePurpose string
 }
 

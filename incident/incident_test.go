@@ -15,6 +15,7 @@ import (
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/incident"
 	"github.com/privet-dev/privet/notify"
+	"github.com/privet-dev/privet/notify/notifytest"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/privettest"
 	"github.com/privet-dev/privet/storetest"
@@ -88,7 +89,8 @@ func newEnv(t testing.TB) *env {
 	clock := privet.NewManualClock(start)
 	svc.Vault.Clock = clock
 	e := &env{svc: svc, clock: clock, mail: &outbox{}, emails: map[string]string{}, ctx: context.Background(), t: t}
-	e.inc = &incident.Service{Store: svc.Store, Vault: svc.Vault, Policies: vault.StaticPolicy{Compiled: svc.Policy}, Clock: clock, Sender: e.mail}
+	e.inc = &incident.Service{Store: svc.Store, Vault: svc.Vault, Policies: vault.StaticPolicy{Compiled: svc.Policy}, Clock: clock,
+		Reacher: &notify.Reacher{Contacts: svc.Vault, Mail: e.mail}}
 	for _, p := range []*string{&e.tenant, &e.other} {
 		ten, err := svc.Tenancy.CreateTenant(e.ctx, "T")
 		if err != nil {
@@ -373,7 +375,7 @@ func TestNoSenderWaits(t *testing.T) {
 	if _, err := e.inc.NotifyPeople(e.ctx, tenancy.Operator(), e.tenant, inc.ID); err != nil {
 		t.Fatal(err)
 	}
-	e.inc.Sender = nil
+	e.inc.Reacher = nil
 	if _, err := e.inc.Deliver(e.ctx, incident.NoticeJob{TenantID: e.tenant, IncidentID: inc.ID}); privet.ErrorCode(err) != privet.EUNAVAILABLE {
 		t.Fatalf("without a sender: %v, want unavailable", err)
 	}
@@ -513,12 +515,14 @@ func TestTemplateNotice(t *testing.T) {
 	}
 }
 
-// A policy none of whose purposes may read email addresses cannot have its
-// people emailed: asking is refused at once, and no job is left to retry.
+// A notice purpose that may read neither email addresses nor phone numbers
+// cannot have its people told: asking is refused at once, and no job is
+// left to retry. A policy that reads phone numbers only (users give a
+// mobile number, no email) may: its people are texted.
 func TestNotifyRefusedWithoutAnAddressPurpose(t *testing.T) {
 	e := newEnv(t)
 	inc := e.create(breach())
-	src, err := examples.FS.ReadFile("codropshipping/policy.yaml") // users give a mobile number, no email
+	src, err := examples.FS.ReadFile("codropshipping/policy.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -527,10 +531,70 @@ func TestNotifyRefusedWithoutAnAddressPurpose(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.inc.Policies = vault.StaticPolicy{Compiled: noEmail}
+	e.inc.NoticePurpose = "essential.service.payment_processing"
 	if _, err := e.inc.NotifyPeople(e.ctx, tenancy.Operator(), e.tenant, inc.ID); privet.ErrorCode(err) != privet.EINVALID {
 		t.Fatalf("NotifyPeople = %v, want EINVALID", err)
 	}
 	if n, err := e.svc.Store.(storetest.JobCounter).JobCount(e.ctx, incident.NoticeJob{}.Kind()); err != nil || n != 0 {
 		t.Fatalf("notice jobs = %d (%v), want none", n, err)
+	}
+	e.inc.NoticePurpose = ""
+	if _, err := e.inc.NotifyPeople(e.ctx, tenancy.Operator(), e.tenant, inc.ID); err != nil {
+		t.Fatalf("NotifyPeople under a policy reading phone numbers: %v", err)
+	}
+}
+
+// A person known by phone alone is texted the notice's short form; while no
+// SMS sender is configured, they are counted as no address and left pending,
+// and the people after them are still emailed.
+func TestNoticeByTextMessage(t *testing.T) {
+	e := newEnv(t)
+	in := breach()
+	in.Categories = []string{"user.contact.phone_number", "user.contact.email"}
+	inc := e.create(in)
+	// CIPO Cloud's legal obligation reads email only: the operator chooses
+	// the purpose that also reads phone numbers.
+	e.inc.NoticePurpose = "essential.service"
+	mobile := e.person("DE", "")
+	emailed := e.person("DE", "z@example.com")
+	if _, err := e.inc.NotifyPeople(e.ctx, tenancy.Operator(), e.tenant, inc.ID); err != nil {
+		t.Fatal(err)
+	}
+	job := incident.NoticeJob{TenantID: e.tenant, IncidentID: inc.ID}
+	d, err := e.inc.Deliver(e.ctx, job)
+	if err != nil || d.Sent != 1 || d.NoAddress != 1 || e.mail.count(e.emails[emailed]) != 1 {
+		t.Fatalf("without an SMS sender: %+v, %v; want the email sent and the mobile counted", d, err)
+	}
+	const secret = "incident-test-secret-0123"
+	receiver := notifytest.NewSMSServer(t, secret)
+	sms, err := notify.NewWebhookSMS(receiver.URL(), secret, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.inc.Reacher.SMS = sms
+	if d, err = e.inc.Deliver(e.ctx, job); err != nil || d.Sent != 1 || d.BySMS != 1 || d.NoAddress != 0 {
+		t.Fatalf("with an SMS sender: %+v, %v; want the mobile texted", d, err)
+	}
+	texts := receiver.Messages()
+	if len(texts) != 1 || texts[0].To != "+4915112000001" || !strings.Contains(texts[0].Text, "security incident") ||
+		!strings.Contains(texts[0].Text, in.Description) || !strings.Contains(texts[0].Text, inc.ID) {
+		t.Fatalf("text messages: %+v", texts)
+	}
+	if d, err = e.inc.Deliver(e.ctx, job); err != nil || d.Sent != 0 || len(receiver.Messages()) != 1 {
+		t.Fatalf("third run: %+v, %v; want nobody told twice", d, err)
+	}
+	var evs []*privet.AuditEvent
+	if err := e.svc.Store.View(e.ctx, func(tx privet.Tx) (err error) {
+		evs, err = tx.AuditEvents(e.ctx, e.tenant, privet.AuditQuery{Limit: 1000})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var byText bool
+	for _, ev := range evs {
+		byText = byText || (ev.SubjectID == mobile && ev.Action == "incident.notice_sent" && strings.HasSuffix(ev.Reason, "by sms"))
+	}
+	if !byText {
+		t.Error("the text message is not in the audit log")
 	}
 }

@@ -20,7 +20,8 @@ type Notice struct {
 	SubjectID string
 }
 
-// Renderer writes the email of a notice. To is set by the caller.
+// Renderer writes a notice: its email and its text message form (SMS). To
+// is set by the caller.
 type Renderer interface {
 	Render(ctx context.Context, n Notice) (notify.Message, error)
 }
@@ -60,5 +61,14 @@ func (TextRenderer) Render(_ context.Context, n Notice) (notify.Message, error) 
 	}
 	section("Questions", contact+".")
 	b.WriteString("Reference: " + inc.ID + "\n")
-	return notify.Message{Subject: "Security incident: " + inc.Title, Text: b.String()}, nil
+	// The text message: what happened and what to do, in brief.
+	sms := name + ": a security incident concerns your personal data. " + notify.Short(inc.Description, 160)
+	if inc.PasswordReset {
+		sms += " You will be asked to choose a new password the next time you sign in."
+	}
+	if n.Controller.Email != "" {
+		sms += " Questions: " + n.Controller.Email
+	}
+	sms += " Ref " + inc.ID
+	return notify.Message{Subject: "Security incident: " + inc.Title, Text: b.String(), SMS: sms}, nil
 }

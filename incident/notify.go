@@ -2,8 +2,10 @@ package incident
 
 import (
 	"context"
+	"errors"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/notify"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/vault"
 )
@@ -22,7 +24,7 @@ func (NoticeJob) Kind() string { return "incident.notify" }
 const deliverBatch = 100
 
 // NotifyPeople finds the people affected (adding any not yet recorded) and
-// enqueues the job that emails each of them the notice, in the transaction
+// enqueues the job that tells each of them (by email, else text message), in the transaction
 // that records the decision, so the notices go out even if this process
 // stops. It returns the number of people recorded as affected.
 func (s *Service) NotifyPeople(ctx context.Context, actor privet.Actor, tenantID, id string) (int64, error) {
@@ -59,26 +61,27 @@ func (s *Service) NotifyPeople(ctx context.Context, actor privet.Actor, tenantID
 
 // Delivery is what one run of the notice job did.
 type Delivery struct {
-	Sent int `json:"sent"`
-	// Unreachable counts people with no email address the notice purpose
-	// may read (or erased since): they need another channel, or the public
-	// notice.
-	Unreachable int `json:"unreachable"`
+	Sent  int `json:"sent"`   // notices sent, by any channel
+	BySMS int `json:"by_sms"` // of which by text message
+	// NoAddress counts people with no email address or phone number the
+	// notice purpose may read (or erased, or restricted, since), or with
+	// only a phone number while no SMS sender is configured: they stay
+	// pending, for a later run, another channel or the public notice.
+	NoAddress int `json:"no_address"`
 }
 
-// Deliver is the notice job's work: it emails each affected person not yet
-// notified, and records each notice in its own transaction right after the
-// mail server accepted it, so a run that stops (or fails on one address)
-// resumes with the people left and nobody is told twice. A crash between
-// the server's acceptance and the record can repeat that one notice; its
-// Message-ID is the same each time, so mail systems fold the repeat.
+// Deliver is the notice job's work: it tells each affected person not yet
+// notified, by email or else by text message (notify.Reacher), and records
+// each notice in its own transaction right after the server accepted it,
+// so a run that stops (or fails on one address) resumes with the people
+// left and nobody is told twice. A crash between the server's acceptance
+// and the record can repeat that one notice; an email's Message-ID is the
+// same each time, so mail systems fold the repeat. A person with no
+// address is counted, not a failure.
 func (s *Service) Deliver(ctx context.Context, job NoticeJob) (Delivery, error) {
 	var d Delivery
-	if s.Sender == nil {
-		return d, privet.Errorf(privet.EUNAVAILABLE, "no email sender is configured")
-	}
-	if s.Vault == nil {
-		return d, privet.Errorf(privet.EUNAVAILABLE, "incident notices need the vault")
+	if s.Reacher == nil {
+		return d, privet.Errorf(privet.EUNAVAILABLE, "no email or text message sender is configured")
 	}
 	inc, err := s.get(ctx, job.TenantID, job.IncidentID)
 	if err != nil {
@@ -105,14 +108,18 @@ func (s *Service) Deliver(ctx context.Context, job NoticeJob) (Delivery, error) 
 			break
 		}
 		for _, a := range page {
-			sent, err := s.deliverOne(ctx, pol, inc, purpose, a.SubjectID)
+			channel, err := s.deliverOne(ctx, pol, inc, purpose, a.SubjectID)
 			if err != nil {
 				return d, err
 			}
-			if sent {
+			switch channel {
+			case privet.ChannelNone:
+				d.NoAddress++
+			case privet.ChannelSMS:
+				d.BySMS++
+				fallthrough
+			default:
 				d.Sent++
-			} else {
-				d.Unreachable++
 			}
 		}
 		after = page[len(page)-1].SubjectID
@@ -120,31 +127,24 @@ func (s *Service) Deliver(ctx context.Context, job NoticeJob) (Delivery, error) 
 	return d, s.markPeopleNotified(ctx, inc, d)
 }
 
-func (s *Service) deliverOne(ctx context.Context, pol *policy.Compiled, inc *privet.Incident, purpose, subjectID string) (bool, error) {
-	v, err := s.Vault.Get(ctx, System(), inc.TenantID, subjectID, vault.ReadOptions{Purpose: purpose})
-	if code := privet.ErrorCode(err); code == privet.ENOTFOUND || code == privet.EFORBIDDEN {
-		// Erased since, or restricted against this purpose: not by email.
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	to := vault.EmailOf(v)
-	if to == "" {
-		return false, nil
-	}
+func (s *Service) deliverOne(ctx context.Context, pol *policy.Compiled, inc *privet.Incident, purpose, subjectID string) (privet.Channel, error) {
 	msg, err := s.renderer().Render(ctx, Notice{Incident: inc, Controller: pol.Policy.Controller, SubjectID: subjectID})
 	if err != nil {
-		return false, err
+		return privet.ChannelNone, err
 	}
-	msg.To = to
 	if msg.Headers == nil {
 		msg.Headers = map[string]string{}
 	}
 	msg.Headers["Message-ID"] = "<" + inc.ID + "." + subjectID + "@privet.invalid>"
-	if err := s.Sender.Send(ctx, msg); err != nil {
+	channel, err := s.Reacher.Reach(ctx, System(), inc.TenantID, subjectID, purpose, msg)
+	if errors.Is(err, notify.ErrNoSender) {
+		// Reachable only by a channel not configured yet: counted, and
+		// left pending for a later run, so the people after are told now.
+		return privet.ChannelNone, nil
+	}
+	if err != nil || channel == privet.ChannelNone {
 		// The address stays out of the error: only the code travels on.
-		return false, &privet.Error{Code: privet.EUNAVAILABLE, Message: "the mail server did not accept an incident notice"}
+		return channel, err
 	}
 	err = s.Store.Update(ctx, func(tx privet.Tx) error {
 		if err := tx.MarkNotified(ctx, inc.TenantID, inc.ID, subjectID, s.clock().Now()); err != nil {
@@ -152,9 +152,10 @@ func (s *Service) deliverOne(ctx context.Context, pol *policy.Compiled, inc *pri
 		}
 		ev := auditEvent(System(), inc, "incident.notice_sent", s.clock())
 		ev.SubjectID = subjectID
+		ev.Reason += "; by " + string(channel)
 		return tx.AppendAudit(ctx, ev)
 	})
-	return err == nil, err
+	return channel, err
 }
 
 // markPeopleNotified records, once every reachable person has been told,

@@ -31,6 +31,7 @@ const (
 	WinddownNotice     = "winddown_notice"      // to everyone: the service stops, what happens to the data
 	PolicyChangeNotice = "policy_change_notice" // to everyone: the policy changes, before it takes effect
 	IncidentNotice     = "incident_notice"      // to those affected: a breach, its impact, actions, advice
+	AuthorityNotice    = "authority_notice"     // to the subject: their data was disclosed to an authority
 )
 
 // TemplateNames lists every template LoadTemplates requires.
@@ -38,7 +39,7 @@ func TemplateNames() []string {
 	return []string{
 		RequestReceived, RequestVerify, RequestExtended, RequestCompleted, RequestDenied,
 		RequestRouted, RequestForwarded, RequestExpired, RequestFee, RequestPorted, WinddownNotice, PolicyChangeNotice,
-		IncidentNotice,
+		IncidentNotice, AuthorityNotice,
 	}
 }
 
@@ -91,6 +92,17 @@ type Data struct {
 	// Fee is the cost estimate of a request a fee applies to ("25.00 USD");
 	// Reason then says why.
 	Fee string
+	// Anonymized says a wind-down keeps anonymous statistics; otherwise
+	// everything is deleted.
+	Anonymized bool
+	// A disclosure to an authority: who received the data (the policy's
+	// name of the recipient), under which legal basis (subpoena,
+	// court_order, ...), their case reference, the data categories and when.
+	Authority   string
+	LegalBasis  string
+	Reference   string
+	Categories  []string
+	DisclosedAt time.Time
 }
 
 // Templates are the parsed message templates and their catalog. Safe for
@@ -117,8 +129,8 @@ func LoadTemplates() (*Templates, error) {
 
 // LoadTemplatesFS parses the templates in the top directory of fsys: for
 // each name of TemplateNames, <name>.txt.tmpl (which also defines
-// "subject") and <name>.html.tmpl, each with layout.txt.tmpl or
-// layout.html.tmpl.
+// "subject", and "sms" for a notice that may go by text message) and
+// <name>.html.tmpl, each with layout.txt.tmpl or layout.html.tmpl.
 func LoadTemplatesFS(fsys fs.FS, cat *catalog.Catalog) (*Templates, error) {
 	t := &Templates{cat: cat, text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
 	for _, name := range TemplateNames() {
@@ -179,13 +191,22 @@ func (t *Templates) Render(name, lang string, d Data) (Message, error) {
 	if err := t.html[name].ExecuteTemplate(&html, "layout", v); err != nil {
 		return Message{}, fmt.Errorf("notify: render %s html: %w", name, err)
 	}
-	return Message{
+	m := Message{
 		// One line whatever the data held: a line break in a subject would
 		// start a new header.
 		Subject: strings.Join(strings.Fields(subject.String()), " "),
 		Text:    tidyText(text.String()),
 		HTML:    html.String(),
-	}, nil
+	}
+	if txt.Lookup("sms") != nil {
+		var sms bytes.Buffer
+		if err := txt.ExecuteTemplate(&sms, "sms", v); err != nil {
+			return Message{}, fmt.Errorf("notify: render %s sms: %w", name, err)
+		}
+		// One paragraph: a text message has no room for layout.
+		m.SMS = strings.Join(strings.Fields(sms.String()), " ")
+	}
+	return m, nil
 }
 
 // tidyText collapses the blank lines that skipped sections leave behind.
@@ -242,6 +263,18 @@ func (v view) format(x any) (string, error) {
 		return v.Duration(x)
 	}
 	return "", fmt.Errorf("cannot show a %T", x)
+}
+
+// Short is the template's form of the function Short.
+func (v view) Short(s string, n int) string { return Short(s, n) }
+
+// LegalBasisName is the legal basis of a disclosure in words ("a
+// subpoena"); a basis the catalog does not know is shown as given.
+func (v view) LegalBasisName() string {
+	if s, err := v.T("legal_basis." + v.LegalBasis); err == nil {
+		return s
+	}
+	return v.LegalBasis
 }
 
 // Lang is the message's language, for <html lang>.

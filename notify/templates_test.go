@@ -11,8 +11,10 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/notify"
 	"github.com/privet-dev/privet/notify/catalog"
 	"github.com/privet-dev/privet/notify/notifytest"
@@ -51,6 +53,11 @@ func sample() notify.Data {
 		Erased:          []string{"user.content.public"},
 		SentTo:          "Example Docs Ltd",
 		Fee:             "25.00 USD",
+		Authority:       "Courts, law enforcement and regulators",
+		LegalBasis:      "subpoena",
+		Reference:       "CASE-2026-14",
+		Categories:      []string{"user.name", "user.contact.email"},
+		DisclosedAt:     time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC),
 	}
 }
 
@@ -75,6 +82,9 @@ func TestTemplatesGolden(t *testing.T) {
 				t.Errorf("To = %q, want it left to the caller", m.To)
 			}
 			got := "Subject: " + m.Subject + "\n\n--- text ---\n" + m.Text + "\n--- html ---\n" + m.HTML
+			if m.SMS != "" {
+				got += "\n--- sms ---\n" + m.SMS + "\n"
+			}
 			path := filepath.Join("testdata", name+".golden")
 			if *update {
 				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -112,7 +122,8 @@ func TestTemplatesWithMinimalData(t *testing.T) {
 			}
 		}
 		for _, bad := range []string{"<no value>", "0001", "href=\"\"", "Why:", "<h3"} {
-			if strings.Contains(m.HTML, bad) && !(name == notify.IncidentNotice && bad == "<h3") {
+			// Notices that always say what happens have a heading however little is known.
+			if strings.Contains(m.HTML, bad) && !((name == notify.IncidentNotice || name == notify.WinddownNotice) && bad == "<h3") {
 				t.Errorf("%s HTML shows %q", name, bad)
 			}
 		}
@@ -209,13 +220,76 @@ func TestEveryCatalogIDTemplatesUseExists(t *testing.T) {
 		}
 	}
 	// The converse: an id nothing uses is dead weight for translators.
-	// Ids built at run time (request types, months, formats) are used by
-	// the Go code, not the templates.
+	// Ids built at run time (request types, legal bases, months, formats)
+	// are used by the Go code, not the templates.
 	for _, id := range cat.IDs("en") {
-		if !used[id] && !strings.HasPrefix(id, "request_type.") && !strings.HasPrefix(id, "month.") &&
+		if !used[id] && !strings.HasPrefix(id, "request_type.") && !strings.HasPrefix(id, "month.") && !strings.HasPrefix(id, "legal_basis.") &&
 			!strings.HasPrefix(id, "format.") && !strings.HasPrefix(id, "duration.") {
 			t.Errorf("catalog id %q is used by no template", id)
 		}
+	}
+}
+
+// Every legal basis of a disclosure to an authority has words in the
+// catalog, in the email and in the text message.
+func TestCatalogNamesEveryLegalBasis(t *testing.T) {
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := loadTemplates(t)
+	for _, basis := range disclosure.LegalBases {
+		words, ok := cat.Lookup("en", "legal_basis."+basis)
+		if !ok {
+			t.Errorf("no words for the legal basis %s", basis)
+			continue
+		}
+		d := sample()
+		d.LegalBasis = basis
+		m, err := tm.Render(notify.AuthorityNotice, "en", d)
+		if err != nil || !strings.Contains(m.Text, words) || !strings.Contains(m.SMS, words) {
+			t.Errorf("%s: %v\n%s\n%s", basis, err, m.Text, m.SMS)
+		}
+	}
+}
+
+// The notices that must reach everyone have a text message form, short
+// enough for a phone, that says what the email says in brief.
+func TestNoticesHaveATextMessageForm(t *testing.T) {
+	tm := loadTemplates(t)
+	d := sample()
+	want := map[string][]string{
+		notify.WinddownNotice:  {"CIPO Cloud is closing", "May 15, 2026", "deleted", "privacy@cipo.example"},
+		notify.IncidentNotice:  {"security incident", d.IncidentSummary, "new password", "privacy@cipo.example"},
+		notify.AuthorityNotice: {"Courts, law enforcement and regulators", "a subpoena", "CASE-2026-14", "March 3, 2026"},
+	}
+	for name, parts := range want {
+		m, err := tm.Render(name, "en", d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range parts {
+			if !strings.Contains(m.SMS, p) {
+				t.Errorf("%s text message lacks %q: %q", name, p, m.SMS)
+			}
+		}
+		if n := utf8.RuneCountInString(m.SMS); n > 320 || strings.Contains(m.SMS, "\n") {
+			t.Errorf("%s text message is %d characters or spans lines: %q", name, n, m.SMS)
+		}
+	}
+	// Free text an operator wrote at length is cut to fit.
+	d.IncidentSummary = strings.Repeat("An attacker read a table. ", 40)
+	d.IncidentAdvice = strings.Repeat("Change your password. ", 40)
+	m, err := tm.Render(notify.IncidentNotice, "en", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := utf8.RuneCountInString(m.SMS); n > 360 || !strings.Contains(m.SMS, "…") || !strings.Contains(m.Text, d.IncidentSummary[:200]) {
+		t.Errorf("long incident: text message of %d characters: %q", n, m.SMS)
+	}
+	// The other messages do not go by text message through a Reacher.
+	if m, _ := tm.Render(notify.RequestReceived, "en", d); m.SMS != "" {
+		t.Errorf("request_received has a text message form: %q", m.SMS)
 	}
 }
 

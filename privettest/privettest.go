@@ -44,7 +44,7 @@ type Services struct {
 	// holds; it has no notifier or package builder: tests that run its jobs
 	// set their own.
 	Requests *requests.Service
-	// Incidents has no email sender: tests that send notices set one.
+	// Incidents has no Reacher: tests that send notices set one.
 	Incidents *incident.Service
 	// Transfers checks disclosures; Complaints keeps the complaints register.
 	Transfers  *transfer.Service
@@ -108,7 +108,6 @@ func NewOn(t testing.TB, engine, example string) *Services {
 	}
 	versions.Renewer = cs
 	versions.Notices = &policies.Notices{Subjects: vaultSvc}
-	svc.Disclosures = &disclosure.Service{Store: store, Policies: versions, Clock: clock,
-		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: svc.Vault}}
+	svc.Disclosures = &disclosure.Service{Store: store, Policies: versions, Clock: clock, Renderer: disclosure.TextRenderer{}}
 	return svc
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/notify"
 	"github.com/privet-dev/privet/vault"
 )
 
@@ -30,6 +31,8 @@ type Service struct {
 	Vault    *vault.Service
 	Policies vault.Policies
 	Clock    privet.Clock
+	// Templates render the wind-down notice.
+	Templates *notify.Templates
 	// Batch is the number of due items per transaction (DefaultBatch if 0).
 	Batch int
 	// Changed, when set, hears of every subject whose status or data a

@@ -44,7 +44,11 @@ func newEnvOn(t *testing.T, engine string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ret := &retention.Service{Store: svc.Store, Keys: svc.Keys, Vault: svc.Vault, Policies: svc.Vault.Policies, Clock: clock}
+	templates, err := notify.LoadTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ret := &retention.Service{Store: svc.Store, Keys: svc.Keys, Vault: svc.Vault, Policies: svc.Vault.Policies, Clock: clock, Templates: templates}
 	return &env{t: t, svc: svc, ret: ret, clock: clock, tenant: tn.ID}
 }
 
@@ -432,6 +436,11 @@ type outbox struct {
 	fail bool
 }
 
+// reach is a Reacher that emails through o.
+func (e *env) reach(o *outbox) *notify.Reacher {
+	return &notify.Reacher{Contacts: e.svc.Vault, Mail: o}
+}
+
 func (o *outbox) Send(_ context.Context, m notify.Message) error {
 	if o.fail {
 		return privet.Errorf(privet.EUNAVAILABLE, "mail server down")
@@ -446,23 +455,27 @@ func TestWindDown(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	a, b := e.subject("a@example.com"), e.subject("b@example.com")
-	if _, err := e.ret.WindDown(ctx, admin, e.tenant, "soon", &outbox{}); privet.ErrorField(err) != "notice_period" {
+	if _, err := e.ret.WindDown(ctx, admin, e.tenant, "soon", e.reach(&outbox{})); privet.ErrorField(err) != "notice_period" {
 		t.Fatalf("bad period: %v", err)
 	}
 	// The mail server fails at once: nothing is scheduled, the run can be repeated.
-	if _, err := e.ret.WindDown(ctx, admin, e.tenant, "30d", &outbox{fail: true}); privet.ErrorCode(err) != privet.EUNAVAILABLE {
+	if _, err := e.ret.WindDown(ctx, admin, e.tenant, "30d", e.reach(&outbox{fail: true})); privet.ErrorCode(err) != privet.EUNAVAILABLE {
 		t.Fatalf("failing sender: %v", err)
 	}
+	if _, err := e.ret.WindDown(ctx, admin, e.tenant, "30d", &notify.Reacher{Contacts: e.svc.Vault}); privet.ErrorCode(err) != privet.EUNAVAILABLE {
+		t.Fatalf("no sender at all: %v", err)
+	}
 	box := &outbox{}
-	rep, err := e.ret.WindDown(ctx, admin, e.tenant, "30d", box)
+	rep, err := e.ret.WindDown(ctx, admin, e.tenant, "30d", e.reach(box))
 	if err != nil || rep.Notified != 2 || rep.Subjects != 2 || rep.Action != "anonymize" {
 		t.Fatalf("WindDown = %+v, %v", rep, err)
 	}
-	if len(box.sent) != 2 || !strings.Contains(box.sent[0].Text, "is closing") || !strings.HasSuffix(box.sent[0].To, "@example.com") {
+	if len(box.sent) != 2 || !strings.Contains(box.sent[0].Subject, "is closing") || !strings.Contains(box.sent[0].Text, "anonymous statistics") ||
+		!strings.HasSuffix(box.sent[0].To, "@example.com") || box.sent[0].HTML == "" || box.sent[0].SMS == "" {
 		t.Fatalf("notices = %+v", box.sent)
 	}
 	again := &outbox{}
-	if rep, err := e.ret.WindDown(ctx, admin, e.tenant, "30d", again); err != nil || rep.Already != 2 || len(again.sent) != 0 {
+	if rep, err := e.ret.WindDown(ctx, admin, e.tenant, "30d", e.reach(again)); err != nil || rep.Already != 2 || len(again.sent) != 0 {
 		t.Fatalf("second run = %+v, %v, sent %d: want no notice twice", rep, err, len(again.sent))
 	}
 	e.clock.Advance(29 * day)

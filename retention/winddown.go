@@ -1,8 +1,8 @@
 package retention
 
 import (
+	"cmp"
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -10,6 +10,7 @@ import (
 	"github.com/privet-dev/privet/deadline"
 	"github.com/privet-dev/privet/notify"
 	"github.com/privet-dev/privet/policy"
+	"github.com/privet-dev/privet/vault"
 )
 
 // WindDownRule is the key of the items a wind-down schedules: not a rule of
@@ -19,8 +20,9 @@ const WindDownRule = "wind-down"
 // WindDownReport is what a wind-down did.
 type WindDownReport struct {
 	Subjects  int       `json:"subjects"`   // subjects scheduled by this run
-	Notified  int       `json:"notified"`   // notices sent
-	NoAddress int       `json:"no_address"` // subjects without an email identity: scheduled, not notified
+	Notified  int       `json:"notified"`   // notices sent, by any channel
+	BySMS     int       `json:"by_sms"`     // of which by text message
+	NoAddress int       `json:"no_address"` // subjects with no email address or phone number: scheduled, not notified
 	Already   int       `json:"already"`    // scheduled by an earlier run
 	Action    string    `json:"action"`     // delete, or anonymize where the policy keeps anything anonymized
 	DueAt     time.Time `json:"due_at"`
@@ -44,28 +46,43 @@ func windDownRule(pol *policy.Compiled) *policy.RetentionRule {
 	return r
 }
 
-// WindDown ends the service for a tenant: every subject gets the notice
-// (through sender, to its email identity) and, after period ("30d"),
-// everything the policy collects is deleted or anonymized by the sweep. It is
-// durable and resumable: a subject's item is written, with its audit event,
-// right after its notice is sent, and a rerun skips subjects already
-// scheduled, so each subject is told once (twice only if the process dies
-// between the send and the write).
-func (s *Service) WindDown(ctx context.Context, actor privet.Actor, tenantID, period string, sender notify.Sender) (*WindDownReport, error) {
+// WindDown ends the service for a tenant: every subject is told (through
+// reach: by email, else by text message, the winddown_notice template) and,
+// after period ("30d"), everything the policy collects is deleted or
+// anonymized by the sweep. Addresses are read under the notice purpose
+// (vault.NoticePurpose): EINVALID before anything is done if the policy
+// lets no purpose read them. It is durable and resumable: a subject's item
+// is written, with its audit event, right after its notice is sent, and a
+// rerun skips subjects already scheduled, so each subject is told once
+// (twice only if the process dies between the send and the write).
+func (s *Service) WindDown(ctx context.Context, actor privet.Actor, tenantID, period string, reach *notify.Reacher) (*WindDownReport, error) {
 	p, err := deadline.ParsePeriod(period)
 	if err != nil || p.IsZero() {
 		return nil, privet.FieldError("notice_period", "want a period such as 30d or 1m")
 	}
-	if sender == nil {
-		return nil, privet.Errorf(privet.EUNAVAILABLE, "wind-down needs an email sender")
+	if reach == nil || (reach.Mail == nil && reach.SMS == nil) {
+		return nil, privet.Errorf(privet.EUNAVAILABLE, "wind-down needs an email or a text message sender")
+	}
+	if s.Templates == nil {
+		return nil, privet.Errorf(privet.EUNAVAILABLE, "wind-down needs the notice templates")
 	}
 	pol, err := s.Policies.Policy(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	purpose, err := vault.NoticePurpose(pol, "")
 	if err != nil {
 		return nil, err
 	}
 	now := s.now().Now()
 	rule := windDownRule(pol)
 	rep := &WindDownReport{Action: rule.Action, DueAt: deadline.Add(now, p, nil)}
+	// One notice for everyone: it says nothing about the person.
+	msg, err := s.Templates.Render(notify.WinddownNotice, "", windDownData(pol, rule.Action, rep.DueAt))
+	if err != nil {
+		return nil, err
+	}
+	w := windDown{actor: actor, tenantID: tenantID, purpose: purpose, rule: rule, reach: reach, msg: msg, rep: rep}
 	for after := ""; ; {
 		var page []*privet.Subject
 		if err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
@@ -82,81 +99,78 @@ func (s *Service) WindDown(ctx context.Context, actor privet.Actor, tenantID, pe
 			if summary.Status == privet.StatusErased {
 				continue
 			}
-			if err := s.windDownOne(ctx, actor, pol, rule, sender, tenantID, summary.ID, rep); err != nil {
+			if err := s.windDownOne(ctx, &w, summary.ID); err != nil {
 				return rep, err
 			}
 		}
 	}
 }
 
-func (s *Service) windDownOne(ctx context.Context, actor privet.Actor, pol *policy.Compiled, rule *policy.RetentionRule,
-	sender notify.Sender, tenantID, id string, rep *WindDownReport) error {
-	var sub *privet.Subject
+// windDown is one run of WindDown: what every subject's turn needs.
+type windDown struct {
+	actor             privet.Actor
+	tenantID, purpose string
+	rule              *policy.RetentionRule
+	reach             *notify.Reacher
+	msg               notify.Message
+	rep               *WindDownReport
+}
+
+func (s *Service) windDownOne(ctx context.Context, w *windDown, id string) error {
 	var scheduled bool
 	err := s.Store.View(ctx, func(tx privet.Tx) error {
-		items, err := tx.ScheduledRetention(ctx, tenantID, privet.RetentionFilter{SubjectID: id, Limit: 1000})
-		if err != nil {
-			return err
-		}
+		items, err := tx.ScheduledRetention(ctx, w.tenantID, privet.RetentionFilter{SubjectID: id, Limit: 1000})
 		for _, it := range items {
 			if it.RuleKey == WindDownRule {
 				scheduled = true
 			}
 		}
-		if !scheduled {
-			sub, err = tx.Subject(ctx, tenantID, id)
-		}
 		return err
 	})
 	if err != nil || scheduled {
 		if scheduled {
-			rep.Already++
+			w.rep.Already++
 		}
 		return err
 	}
-	to := ""
-	if s.Vault != nil {
-		to, err = s.Vault.OpenIdentity(ctx, sub, privet.IdentityEmail)
-		if err != nil && privet.ErrorCode(err) != privet.ENOTFOUND {
-			return err
-		}
+	channel, err := w.reach.Reach(ctx, w.actor, w.tenantID, id, w.purpose, w.msg)
+	if err != nil {
+		return err
 	}
-	if to != "" {
-		if err := sender.Send(ctx, windDownNotice(pol, to, rule.Action, rep.DueAt)); err != nil {
-			return err
-		}
-		rep.Notified++
-	} else {
-		rep.NoAddress++
+	switch channel {
+	case privet.ChannelNone:
+		w.rep.NoAddress++
+	case privet.ChannelSMS:
+		w.rep.BySMS++
+		fallthrough
+	default:
+		w.rep.Notified++
 	}
 	now := s.now().Now()
 	err = s.Store.Update(ctx, func(tx privet.Tx) error {
-		item := privet.RetentionItem{TenantID: tenantID, SubjectID: id, RuleKey: WindDownRule, Action: rule.Action, DueAt: rep.DueAt}
+		item := privet.RetentionItem{TenantID: w.tenantID, SubjectID: id, RuleKey: WindDownRule, Action: w.rule.Action, DueAt: w.rep.DueAt}
 		if err := tx.ScheduleRetention(ctx, []privet.RetentionItem{item}); err != nil {
 			return err
 		}
-		ev := actor.Event(tenantID, "winddown.notice", now)
-		ev.SubjectID, ev.Reason = id, "notified"
-		if to == "" {
-			ev.Reason = "no email identity"
+		ev := w.actor.Event(w.tenantID, "winddown.notice", now)
+		ev.SubjectID, ev.Reason = id, "notified by "+string(channel)
+		if channel == privet.ChannelNone {
+			ev.Reason = "no address"
 		}
 		return tx.AppendAudit(ctx, ev)
 	})
 	if err == nil {
-		rep.Subjects++
+		w.rep.Subjects++
 	}
 	return err
 }
 
-// windDownNotice renders the notice simply; templates may replace it.
-func windDownNotice(pol *policy.Compiled, to, action string, due time.Time) notify.Message {
+// windDownData is what the wind-down notice says: the service, the date its
+// data goes, whether anonymous statistics stay, and whom to ask.
+func windDownData(pol *policy.Compiled, action string, due time.Time) notify.Data {
 	p := pol.Policy
-	what := "deleted"
-	if action == policy.ActionAnonymize {
-		what = "deleted, except anonymous statistics that can no longer identify you"
+	return notify.Data{
+		Service: cmp.Or(p.Service, p.Controller.Name), ControllerName: p.Controller.Name, ControllerEmail: p.Controller.Email,
+		EffectiveAt: due, Anonymized: action == policy.ActionAnonymize,
 	}
-	text := fmt.Sprintf("%s is closing.\n\nOn %s all personal data %s keeps about you will be %s.\n"+
-		"Until then you may ask for a copy of your data or its deletion.\n\nContact: %s <%s>\n",
-		p.Service, due.Format(time.DateOnly), p.Controller.Name, what, p.Controller.Name, p.Controller.Email)
-	return notify.Message{To: to, Subject: p.Service + " is closing: what happens to your data", Text: text}
 }

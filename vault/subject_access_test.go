@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/vault"
 )
@@ -86,5 +87,37 @@ func TestNoticePurpose(t *testing.T) {
 	}
 	if vault.EmailOf(&vault.SubjectView{}) != "" {
 		t.Error("EmailOf invents an address")
+	}
+}
+
+// A service that knows people by mobile number alone gets a notice purpose
+// that reads phone numbers; one that reads email keeps the first purpose
+// that does (as before phone numbers counted); the phone number is given in
+// E.164, from the identity first.
+func TestNoticePurposeReadsPhoneNumbers(t *testing.T) {
+	for example, want := range map[string]string{"codropshipping": "essential.legal_obligation", "kipsu": "essential.legal_obligation",
+		"cipo-cloud": "essential.legal_obligation", "cooper": "essential.legal_obligation"} {
+		src, err := examples.FS.ReadFile(example + "/policy.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pol, err := policy.Parse(example, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := vault.NoticePurpose(pol, ""); err != nil || got != want {
+			t.Errorf("%s: NoticePurpose = %q, %v; want %s", example, got, err, want)
+		}
+	}
+	v := &vault.SubjectView{Fields: []vault.FieldView{{Category: vault.PhoneCategory, Value: "+44 20 7946 0958"}}}
+	if c := vault.ContactOf(v); c.Phone != "+442079460958" || c.Email != "" {
+		t.Errorf("ContactOf(phone field) = %+v", c)
+	}
+	v.Identities = []vault.IdentityView{{Type: privet.IdentityPhone, Value: "+1 612 555 0102"}, {Type: privet.IdentityEmail, Value: "a@example.com"}}
+	if c := vault.ContactOf(v); c.Phone != "+16125550102" || c.Email != "a@example.com" {
+		t.Errorf("ContactOf(identities) = %+v", c)
+	}
+	if c := vault.ContactOf(&vault.SubjectView{Fields: []vault.FieldView{{Category: vault.PhoneCategory, Value: "not a number"}}}); c.Phone != "" {
+		t.Errorf("ContactOf invents a number from %q", c.Phone)
 	}
 }

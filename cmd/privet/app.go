@@ -70,13 +70,17 @@ type Main struct {
 	Packages *export.Packages
 	// Notices sends the requests' notices by Mail (and SMS, if configured).
 	Notices *requests.MailNotifier
-	// Incidents keeps breach records and sends their notices through Mail.
+	// Incidents keeps breach records and sends their notices through Reach.
 	Incidents *incident.Service
 	// Mail delivers email: the SMTP server of the configuration, if any.
 	// Without one, notices wait (their job retries) until one is set.
 	Mail notify.Sender
 	// SMS sends text messages through the configured webhook, if any.
 	SMS notify.SMSSender
+	// Reach sends the notices everyone must get (wind-down, breach,
+	// disclosure to an authority) by Mail, or by SMS to a person known by
+	// phone alone; its senders follow Mail and SMS.
+	Reach *notify.Reacher
 	// Transfers checks disclosures to recipients; Complaints keeps the
 	// complaints register.
 	Transfers  *transfer.Service
@@ -162,7 +166,9 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Consent = &consent.Service{Store: m.Store, Master: m.Master, Policies: m.Policies, Clock: clock, Logger: m.Logger}
 	m.Policies.Renewer = m.Consent
 	m.Policies.Notices = &policies.Notices{Sender: m.Mail, Subjects: m.Vault}
-	m.Incidents = &incident.Service{Store: m.Store, Vault: m.Vault, Policies: m.Policies, Clock: clock}
+	m.Reach = &notify.Reacher{Contacts: m.Vault, Mail: m.Mail, SMS: m.SMS}
+	m.Incidents = &incident.Service{Store: m.Store, Vault: m.Vault, Policies: m.Policies, Clock: clock,
+		Reacher: m.Reach, Renderer: incident.TemplateRenderer{Templates: templates}}
 	// Decisions keep subjects' status in memory: a vault change must reach them.
 	m.Vault.Changed = m.Consent.Forget
 	m.Packages = &export.Packages{Store: m.Store, Master: m.Master, Clock: clock}
@@ -175,11 +181,12 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	m.Requests.Holds = requests.LegalHolds{Store: m.Store, Clock: clock}
 	m.Transfers = &transfer.Service{Store: m.Store, Policies: m.Policies, Consent: m.Consent, Clock: clock}
 	m.Complaints = &complaint.Service{Store: m.Store, Policies: m.Policies, Clock: clock}
-	// Notices of disclosures to authorities go through Mail, set in Run;
-	// without one they wait in their jobs, retried (see docs/transfers.md).
+	// Notices of disclosures to authorities go through Reach; without a
+	// sender they wait in their jobs, retried (see docs/transfers.md).
 	m.Disclosures = &disclosure.Service{Store: m.Store, Policies: m.Policies, Clock: clock,
-		Renderer: disclosure.TextRenderer{}, Contact: disclosure.VaultContact{Vault: m.Vault}}
-	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Policies, Clock: clock}
+		Renderer: disclosure.TemplateRenderer{Templates: templates}, Reacher: m.Reach}
+	m.Retention = &retention.Service{Store: m.Store, Keys: m.Keys, Vault: m.Vault, Policies: m.Policies, Clock: clock,
+		Templates: templates}
 	m.Resources = &resources.Service{Store: m.Store, Vault: m.Vault, Clock: clock}
 	m.Retention.Changed = m.Consent.Forget
 	// A new subject's data starts the rules triggered by its collection.
@@ -294,8 +301,7 @@ func (m *Main) Run(ctx context.Context) error {
 	// be set after Open.
 	m.setPolicy(m.Policy)
 	m.Policies.Notices.Sender = m.Mail
-	m.Incidents.Sender = m.Mail
-	m.Disclosures.Sender = m.Mail
+	m.Reach.Mail, m.Reach.SMS = m.Mail, m.SMS
 	m.Notices.Mail, m.Notices.SMS = m.Mail, m.SMS
 	if m.Notices.PublicURL == "" {
 		m.Logger.Warn("no public URL (--public-url): request notices carry no links, and completed access requests wait to be told until one is set")

@@ -108,7 +108,7 @@ func TestIncidentNoticeJob(t *testing.T) {
 	}
 	mail := &recordedMail{}
 	m.Vault.Policies = vault.StaticPolicy{Compiled: pol}
-	m.Incidents.Policies, m.Incidents.Sender = m.Vault.Policies, mail
+	m.Incidents.Policies, m.Reach.Mail = m.Vault.Policies, mail
 	op := tenancy.Operator()
 	for _, addr := range []string{"one@example.com", "two@example.com"} {
 		if _, err := m.Vault.Create(ctx, op, tenant, vault.CreateInput{Jurisdiction: "DE",

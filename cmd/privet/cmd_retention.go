@@ -167,7 +167,7 @@ func (a *app) windDownCommand() *cobra.Command {
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withPolicy(cmd, func(ctx context.Context, m *Main) error {
-				rep, err := m.Retention.WindDown(ctx, tenancy.Operator(), tenantID, period, m.Mail)
+				rep, err := m.Retention.WindDown(ctx, tenancy.Operator(), tenantID, period, m.Reach)
 				if rep != nil {
 					if perr := a.printJSON(rep); perr != nil {
 						return perr

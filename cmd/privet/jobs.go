@@ -83,18 +83,25 @@ func (m *Main) newJobs() error {
 		_, err := m.Requests.ExpireUnverified(ctx)
 		return err
 	})
-	// Incident notices: each affected person is emailed once; a failed
-	// send retries the job, which resumes with the people left.
+	// Incident notices: each affected person is told once, by email or
+	// else by text message; a failed send retries the job, which resumes
+	// with the people left. People with no address are counted, not failed.
 	jobs.Handle(m.Jobs, func(ctx context.Context, job incident.NoticeJob) error {
-		_, err := m.Incidents.Deliver(ctx, job)
+		d, err := m.Incidents.Deliver(ctx, job)
+		m.Logger.Info("incident notices", "incident", job.IncidentID, "sent", d.Sent, "by_sms", d.BySMS, "no_address", d.NoAddress)
+		if privet.ErrorCode(err) == privet.EINVALID {
+			// No purpose of the policy may read an address: retrying
+			// cannot help until the policy changes and notify is run again.
+			return jobs.Cancel(err)
+		}
 		return err
 	})
 	jobs.Handle(m.Jobs, func(ctx context.Context, job disclosure.NoticeJob) error {
 		err := m.Disclosures.SendNotice(ctx, job)
 		switch privet.ErrorCode(err) {
 		case privet.ENOTFOUND, privet.EINVALID:
-			// No such disclosure, or no address to write to: retrying
-			// cannot help.
+			// No such disclosure, or no purpose of the policy may read an
+			// address: retrying cannot help.
 			return jobs.Cancel(err)
 		}
 		return err

@@ -3,7 +3,8 @@ package main
 // The scenario harness: each of the five example services runs on a real
 // privet (SQLite in a temporary data directory, or PostgreSQL when
 // PRIVET_TEST_POSTGRES_URL is set and a scenario asks for it), served over
-// HTTP on loopback, with a real SMTP server on loopback receiving its email,
+// HTTP on loopback, with a real SMTP server on loopback receiving its email
+// and a loopback SMS webhook receiver checking the signature of its texts,
 // the command line run against the same data directory, and one injected
 // clock for all of them, so deadlines and retention are tested by moving
 // the clock, never by sleeping.
@@ -51,6 +52,7 @@ type scenario struct {
 	policy  string // path of the example policy
 	clock   *privet.ManualClock
 	mail    *notifytest.Server
+	sms     *notifytest.SMSServer // the SMS webhook receiver
 	main    *Main
 	base    string // http://127.0.0.1:port
 	// database is the PostgreSQL URL of the scenario's own database; "" on SQLite.
@@ -79,6 +81,7 @@ func newScenario(t *testing.T, engine, service string) *scenario {
 		s.database = freshDatabase(t)
 	}
 	s.mail = notifytest.NewServer(t)
+	s.sms = notifytest.NewSMSServer(t, "scenario-sms-secret-"+service)
 	code, out, errOut := s.cli("init", "--tenant-name", service)
 	if code != 0 {
 		t.Fatalf("init: %d %s", code, errOut)
@@ -165,6 +168,7 @@ func (s *scenario) config() config.Config {
 	cfg := config.Default()
 	cfg.DataDir, cfg.PolicyFile, cfg.DatabaseURL = s.dir, s.policy, s.database
 	cfg.SMTPURL, cfg.MailFrom = s.mail.URL(), "privacy@"+s.service+".example"
+	cfg.SMSWebhookURL, cfg.SMSWebhookSecret = s.sms.URL(), s.sms.Secret()
 	cfg.PublicURL = "https://privacy." + s.service + ".example"
 	return cfg
 }
@@ -179,6 +183,7 @@ func (s *scenario) cli(args ...string) (code int, stdout, stderr string) {
 	env := map[string]string{
 		"PRIVET_DATA_DIR": s.dir, "PRIVET_POLICY": s.policy, "PRIVET_DATABASE_URL": s.database,
 		"PRIVET_SMTP_URL": s.mail.URL(), "PRIVET_MAIL_FROM": "privacy@" + s.service + ".example",
+		"PRIVET_SMS_WEBHOOK_URL": s.sms.URL(), "PRIVET_SMS_WEBHOOK_SECRET": s.sms.Secret(),
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	code = execute(context.Background(), a, args, lookup)
@@ -292,6 +297,29 @@ func (s *scenario) emailsTo(to string, n int) []notifytest.Message {
 		}
 		if _, err := s.mail.WaitFor(ctx, len(s.mail.Messages())+1); err != nil {
 			s.t.Fatalf("%d emails to %s, want %d: %v", len(got), to, n, err)
+		}
+	}
+}
+
+// smsTo waits for n text messages to number (E.164) that the SMS webhook
+// received with a valid signature, and returns every one to that number.
+func (s *scenario) smsTo(number string, n int) []notifytest.SMS {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for {
+		var got []notifytest.SMS
+		all := s.sms.Messages()
+		for _, m := range all {
+			if m.To == number {
+				got = append(got, m)
+			}
+		}
+		if len(got) >= n {
+			return got
+		}
+		if _, err := s.sms.WaitFor(ctx, len(all)+1); err != nil {
+			s.t.Fatalf("%d text messages to %s, want %d: %v", len(got), number, n, err)
 		}
 	}
 }

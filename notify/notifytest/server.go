@@ -1,6 +1,7 @@
-// Package notifytest runs a real SMTP server on the loopback interface for
-// tests: it accepts every message (unless told to refuse a recipient or to
-// stall), parses it, and lets the test wait for what arrived without
+// Package notifytest runs, on the loopback interface for tests, a real SMTP
+// server, which accepts every message (unless told to refuse a recipient or
+// to stall) and parses it, and an SMS webhook receiver, which checks each
+// request's signature; both let the test wait for what arrived without
 // sleeping.
 package notifytest
 
