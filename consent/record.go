@@ -3,6 +3,7 @@ package consent
 import (
 	"context"
 	"net/netip"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -80,12 +81,13 @@ func (s *Service) RecordAll(ctx context.Context, actor privet.Actor, tenantID st
 		}
 		// A person's first signal usually arrives on several requests at
 		// once (a page and its banner): one records it, the others find it
-		// on record. Choices without a signal do not wait here.
-		s.signalMu.Lock()
-		defer s.signalMu.Unlock()
-		evs = s.unseenSignals(evs, once)
-		if len(evs) == 0 {
-			return nil, nil
+		// on record. Writes without a new signal do not wait here.
+		if slices.ContainsFunc(evs, func(ev *privet.ConsentEvent) bool { return once[ev] }) {
+			s.signalMu.Lock()
+			defer s.signalMu.Unlock()
+			if evs = s.unseenSignals(evs, once); len(evs) == 0 {
+				return nil, nil
+			}
 		}
 	}
 	var links []*privet.ConsentEvent
