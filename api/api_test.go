@@ -38,10 +38,10 @@ type env struct {
 	readerA  string // secret of a vault:read key of A
 }
 
-func newEnv(t *testing.T) *env { return newEnvWith(t, "cipo-cloud") }
+func newEnv(t testing.TB) *env { return newEnvWith(t, "cipo-cloud") }
 
 // newEnvWith serves the services of privettest over the example's policy.
-func newEnvWith(t *testing.T, example string) *env {
+func newEnvWith(t testing.TB, example string) *env {
 	t.Helper()
 	ctx := context.Background()
 	svc := privettest.New(t, example)
@@ -72,7 +72,7 @@ func newEnvWith(t *testing.T, example string) *env {
 	return e
 }
 
-func (e *env) tenantWithKey(t *testing.T, name string, scope privet.Scope) (tenantID, secret string) {
+func (e *env) tenantWithKey(t testing.TB, name string, scope privet.Scope) (tenantID, secret string) {
 	t.Helper()
 	ten, err := e.tenancy.CreateTenant(context.Background(), name)
 	if err != nil {
@@ -85,7 +85,7 @@ func (e *env) tenantWithKey(t *testing.T, name string, scope privet.Scope) (tena
 	return ten.ID, secret
 }
 
-func (e *env) do(t *testing.T, method, path, secret, body string, header ...string) *httptest.ResponseRecorder {
+func (e *env) do(t testing.TB, method, path, secret, body string, header ...string) *httptest.ResponseRecorder {
 	t.Helper()
 	var r io.Reader
 	if body != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -111,7 +112,7 @@ type publicConsentOutput struct {
 }
 
 // record stores a banner choice as one event per purpose of each category,
-// and a GPC refusal when the signal is present. The answer is the same
+// and a GPC refusal when the signal is present, in one transaction. The answer is the same
 // whoever the visitor is, so it reveals nothing about anyone.
 func (b *bannerRoutes) record(ctx context.Context, in *publicConsentInput) (*publicConsentOutput, error) {
 	if !b.limiter.allow(in.remote) {
@@ -155,22 +156,21 @@ func (b *bannerRoutes) record(ctx context.Context, in *publicConsentInput) (*pub
 	if ap := clientNetwork(in.remote); ap.IsValid() {
 		ip = ap.Addr().String()
 	}
-	base := consent.RecordInput{Party: consent.Party{CookieID: body.CookieID}, UserAgent: in.UserAgent, IP: ip}
-	if gpc {
-		// Once per visitor: the banner posts on every page that asks.
-		sig := consent.SignalInput{Party: base.Party, Source: privet.SourceGPC, UserAgent: in.UserAgent, IP: ip}
-		if _, err := b.s.cfg.Consent.Signal(ctx, visitor, body.Tenant, sig); err != nil {
-			return nil, err
-		}
+	// One choice is one transaction: its signals and every purpose of every
+	// category are recorded together, or nothing is.
+	party := consent.Party{CookieID: body.CookieID}
+	ins := b.s.signalInputs(ctx, body.Tenant, party) // Sec-GPC, and DNT where the policy honours it
+	if gpc && !slices.ContainsFunc(ins, func(in consent.RecordInput) bool { return in.Source == privet.SourceGPC }) {
+		// The script's navigator.globalPrivacyControl without the header;
+		// or the header beyond the signals' limit, within the banner's own.
+		ins = append(ins, consent.SignalInput{Party: party, Source: privet.SourceGPC, UserAgent: in.UserAgent, IP: ip}.Record())
 	}
-	// A DNT header, where the policy honours it; GPC is on record already.
-	b.s.identified(ctx, body.Tenant, base.Party)
 	for _, c := range choices {
-		in := base
-		in.Purpose, in.State, in.Source = c.purpose, c.state, privet.SourceBanner
-		if _, err := b.s.cfg.Consent.Record(ctx, visitor, body.Tenant, in); err != nil {
-			return nil, err
-		}
+		ins = append(ins, consent.RecordInput{Party: party, Purpose: c.purpose, State: c.state, Source: privet.SourceBanner,
+			UserAgent: in.UserAgent, IP: ip})
+	}
+	if _, err := b.s.cfg.Consent.RecordAll(ctx, visitor, body.Tenant, ins); err != nil {
+		return nil, err
 	}
 	return &publicConsentOutput{AllowOrigin: "*"}, nil
 }

@@ -1,9 +1,15 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/consent"
+	"github.com/privet-dev/privet/storetest"
 )
 
 func TestBannerRoutes(t *testing.T) {
@@ -97,4 +103,57 @@ func TestPublicConsentRateLimit(t *testing.T) {
 		return
 	}
 	t.Fatal("never limited")
+}
+
+// TestBannerChoiceIsOneTransaction: one banner choice (a GPC signal and the
+// purposes of two categories) commits every event or none. A failure in the
+// middle of the write answers an error and leaves the visitor's ledger and
+// decisions as they were; the same choice then records everything.
+func TestBannerChoiceIsOneTransaction(t *testing.T) {
+	e := newEnv(t)
+	const cookie = "visitor_onetransaction_0001"
+	cs := e.services.Consent
+	faulty := &storetest.Faulty{Store: cs.Store}
+	cs.Store = faulty
+	ctx := context.Background()
+	ledger := func() []*privet.ConsentEvent {
+		t.Helper()
+		evs, err := cs.Events(ctx, e.tenantA, consent.Party{CookieID: cookie}, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return evs
+	}
+	decide := func() string {
+		return `{"cookie_id":"` + cookie + `","purpose":"analytics.reporting","jurisdiction":"DE"}`
+	}
+	choice := `{"tenant":"` + e.tenantA + `","cookie_id":"` + cookie + `","choices":{"analytics":true,"advertising":true}}`
+	for _, at := range []int32{1, 2, 3} {
+		faulty.Reset(at)
+		if w := e.do(t, "POST", "/v1/public/consents", "", choice, "Sec-GPC", "1"); w.Code != http.StatusServiceUnavailable {
+			t.Fatalf("failing at event %d: %d: %s", at, w.Code, w.Body)
+		}
+		if evs := ledger(); len(evs) != 0 {
+			t.Fatalf("failing at event %d: %d events recorded, want none", at, len(evs))
+		}
+		if w := e.do(t, "POST", "/v1/decisions", e.adminA, decide()); !strings.Contains(w.Body.String(), `"reason":"no_consent"`) {
+			t.Fatalf("failing at event %d: decision %s", at, w.Body)
+		}
+	}
+	faulty.Reset(0)
+	if w := e.do(t, "POST", "/v1/public/consents", "", choice, "Sec-GPC", "1"); w.Code != http.StatusNoContent {
+		t.Fatalf("choice: %d: %s", w.Code, w.Body)
+	}
+	evs := ledger()
+	if len(evs) < 3 || evs[0].Source != privet.SourceGPC {
+		t.Fatalf("ledger: %d events, want the GPC signal first and every purpose", len(evs))
+	}
+	for _, ev := range evs[1:] {
+		if ev.Source != privet.SourceBanner || ev.Seq != evs[0].Seq+int64(slices.Index(evs, ev)) {
+			t.Errorf("event %+v: not a banner event of the same write", ev)
+		}
+	}
+	if w := e.do(t, "POST", "/v1/decisions", e.adminA, decide()); !strings.Contains(w.Body.String(), `"reason":"consent_given"`) {
+		t.Fatalf("decision after the choice: %s", w.Body)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/export"
 )
 
@@ -37,6 +38,8 @@ func (s *Server) packageDownload(ctx context.Context, in *packageDownloadInput) 
 	if err != nil {
 		return nil, err
 	}
+	// The signed link names the person: their browser's signals are theirs.
+	s.identified(ctx, pkg.TenantID, consent.Party{SubjectID: pkg.SubjectID})
 	return &huma.StreamResponse{Body: func(hc huma.Context) {
 		hc.SetHeader("Content-Type", "application/zip")
 		hc.SetHeader("Content-Disposition", `attachment; filename="`+pkg.ID+`.zip"`)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/export"
 	"github.com/privet-dev/privet/tenancy"
 	"github.com/privet-dev/privet/vault"
@@ -29,10 +30,15 @@ func TestPackageDownload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := e.do(t, "GET", "/v1/public/packages/"+token, "", "")
+	w := e.do(t, "GET", "/v1/public/packages/"+token, "", "", "Sec-GPC", "1")
 	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/zip" ||
 		w.Header().Get("Content-Disposition") != `attachment; filename="`+id+`.zip"` || !strings.HasPrefix(w.Body.String(), "PK") {
 		t.Fatalf("download: %d %v %.100q", w.Code, w.Header(), w.Body)
+	}
+	// The link names the person: the browser's GPC signal is theirs.
+	evs, err := e.services.Consent.Events(ctx, e.tenantA, consent.Party{SubjectID: sub.ID}, 0, 0)
+	if err != nil || len(evs) != 1 || evs[0].Source != privet.SourceGPC {
+		t.Fatalf("after a download with Sec-GPC: ledger %+v, %v; want the GPC signal", evs, err)
 	}
 	for _, bad := range []string{"x", token[:len(token)-2], strings.Repeat("A", 600)} {
 		w := e.do(t, "GET", "/v1/public/packages/"+bad, "", "")

@@ -56,7 +56,7 @@ func (s *Server) routes() {
 	register(s, endpoint{http.MethodPost, "/v1/consents", "record-consent", "Record a consent choice in the append-only ledger", privet.ScopeConsentWrite}, s.consentRecord)
 	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}/consents", "list-subject-consents", "A subject's consent history", privet.ScopeConsentRead}, s.consentList)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/decisions", "decide", "May a purpose be used for this person now?", privet.ScopeConsentRead}, http.StatusOK, s.decide)
-	registerStatus(s, endpoint{http.MethodPost, "/v1/decisions/batch", "decide-batch", "Decide one purpose for up to 100,000 subjects", privet.ScopeConsentRead}, http.StatusOK, s.decideBatch)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/decisions/batch", "decide-batch", "Decide one purpose for up to 100,000 subjects", privet.ScopeConsentRead}, http.StatusOK, s.decideBatch, s.decideBatchOperation)
 
 	// Channels: one-click email unsubscribe (RFC 8058) and SMS keywords.
 	registerStatus(s, endpoint{http.MethodPost, "/v1/unsubscribe/links", "create-unsubscribe-link", "Sign a one-click unsubscribe link and its email headers", privet.ScopeConsentWrite}, http.StatusOK, s.unsubscribeLink)
@@ -191,8 +191,9 @@ func register[I, O any](s *Server, e endpoint, h func(context.Context, *I) (*O, 
 }
 
 // registerStatus is register with the success status given: without one,
-// POST answers 201 Created and DELETE 204 No Content.
-func registerStatus[I, O any](s *Server, e endpoint, status int, h func(context.Context, *I) (*O, error)) {
+// POST answers 201 Created and DELETE 204 No Content. opts adjust the
+// operation of the rare route that needs more (see decideBatch).
+func registerStatus[I, O any](s *Server, e endpoint, status int, h func(context.Context, *I) (*O, error), opts ...func(*huma.Operation)) {
 	op := huma.Operation{
 		OperationID:  e.ID,
 		Method:       e.Method,
@@ -218,6 +219,9 @@ func registerStatus[I, O any](s *Server, e endpoint, status int, h func(context.
 		}
 		op.Security = []map[string][]string{{securityScheme: scopes}}
 		op.Errors = append(op.Errors, http.StatusUnauthorized)
+	}
+	for _, opt := range opts {
+		opt(&op)
 	}
 	huma.Register(s.api, op, h)
 }

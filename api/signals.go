@@ -46,9 +46,25 @@ func privacySignals(next http.Handler) http.Handler {
 // per client network like every public endpoint. A failure is logged, not
 // returned: the request's own action stands.
 func (s *Server) identified(ctx context.Context, tenantID string, party consent.Party) {
+	ins := s.signalInputs(ctx, tenantID, party)
+	if len(ins) == 0 {
+		return
+	}
+	if _, err := s.cfg.Consent.RecordAll(ctx, browser, tenantID, ins); err != nil && privet.ErrorCode(err) != privet.ENOTFOUND {
+		info := requestInfoFrom(ctx)
+		info.logger.LogAttrs(ctx, slog.LevelError, "privacy signal not recorded",
+			slog.String("request_id", info.ID), slog.String("code", privet.ErrorCode(err)))
+	}
+}
+
+// signalInputs returns the request's privacy signals for the party, as
+// inputs to record once each, within the per-network limit: for identified,
+// or for a handler that records them with the request's own choices, in one
+// transaction.
+func (s *Server) signalInputs(ctx context.Context, tenantID string, party consent.Party) []consent.RecordInput {
 	info := requestInfoFrom(ctx)
 	if info == nil || s.cfg.Consent == nil || (!info.signals.gpc && !info.signals.dnt) {
-		return
+		return nil
 	}
 	sig := info.signals
 	in := consent.SignalInput{Party: party, UserAgent: sig.userAgent, IP: remoteIP(sig.remote)}
@@ -59,16 +75,15 @@ func (s *Server) identified(ctx context.Context, tenantID string, party consent.
 	if sig.dnt && s.honoursDNT(ctx, tenantID) {
 		sources = append(sources, privet.SourceDNT)
 	}
+	var ins []consent.RecordInput
 	for _, src := range sources {
 		if !s.signalsLimit.allow(sig.remote) {
-			return
+			break
 		}
 		in.Source = src
-		if _, err := s.cfg.Consent.Signal(ctx, browser, tenantID, in); err != nil && privet.ErrorCode(err) != privet.ENOTFOUND {
-			info.logger.LogAttrs(ctx, slog.LevelError, "privacy signal not recorded",
-				slog.String("request_id", info.ID), slog.String("source", string(src)), slog.String("code", privet.ErrorCode(err)))
-		}
+		ins = append(ins, in.Record())
 	}
+	return ins
 }
 
 // honoursDNT reports whether the tenant's policy in force honours DNT.

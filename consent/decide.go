@@ -86,40 +86,45 @@ func (s *Service) Decide(ctx context.Context, tenantID string, in DecideInput) (
 	if subjectID == "" && l != nil {
 		subjectID = l.links[string(visitor)] // a linked visitor is its subject
 	}
-	var prof profile
 	fresh := false
 	if subjectID != "" && l != nil {
-		prof, fresh = l.profiles[subjectID]
 		// A subject a batch found missing may have been created since.
-		fresh = fresh && now.Sub(prof.read) < s.profileTTL() && prof.status != privet.StatusErased
+		fresh = l.fresh(l.subjects[subjectID], now, s.profileTTL()) && !l.missing(l.subjects[subjectID])
 	}
 	s.mem.mu.RUnlock()
 	if subjectID != "" && !fresh {
-		if prof, err = s.readProfile(ctx, tenantID, subjectID, now); err != nil {
+		if err := s.readProfile(ctx, tenantID, subjectID, now); err != nil {
 			return Decision{}, err
 		}
 	}
 	s.mem.mu.RLock()
 	defer s.mem.mu.RUnlock()
+	l = s.mem.tenants[tenantID]
 	var p *party
-	if l = s.mem.tenants[tenantID]; l != nil {
-		if subjectID != "" {
-			p = l.subjects[subjectID]
-		} else {
-			p = l.visitors[string(visitor)]
+	var a attrs
+	place := in.Jurisdiction
+	switch {
+	case subjectID != "":
+		p = l.subjects[subjectID]
+		a = l.attrs(p)
+		place = l.names.name(p.profile.place)
+	case l != nil:
+		p = l.visitors[string(visitor)]
+		a = attrs{status: privet.StatusActive}
+		if p != nil {
+			a.gpc, a.dnt = p.gpc, p.dnt
+			if place == "" {
+				place = l.names.name(p.place)
+			}
 		}
+	default:
+		a = attrs{status: privet.StatusActive}
 	}
-	if subjectID == "" {
-		prof = profile{place: in.Jurisdiction, status: privet.StatusActive}
-		if prof.place == "" && p != nil {
-			prof.place = p.place
-		}
-	}
-	r := rulesFor(pol, pu, prof.place)
+	r := rulesFor(pol, pu, place)
 	if in.Explicit && r.basis != "" {
 		r.mechanism = policy.OptIn
 	}
-	d := decideWith(r, pu, prof, p, now)
+	d := decideWith(r, pu, a, p.choiceOf(l, pu.Key), now)
 	d.SubjectID = in.SubjectID
 	return d, nil
 }
@@ -127,6 +132,10 @@ func (s *Service) Decide(ctx context.Context, tenantID string, in DecideInput) (
 // DecideBatch decides one purpose for many subjects, in the order given.
 // Unknown subjects are denied with ReasonNotFound rather than failing the
 // batch: a mailing list may hold people since erased.
+//
+// It is one pass over memory, one map lookup per subject; the subjects
+// whose attributes are missing or older than the profile TTL are read in
+// one snapshot and decided in a second pass.
 func (s *Service) DecideBatch(ctx context.Context, tenantID, purpose string, subjectIDs []string) ([]Decision, error) {
 	if err := s.Start(ctx); err != nil {
 		return nil, err
@@ -143,27 +152,53 @@ func (s *Service) DecideBatch(ctx context.Context, tenantID, purpose string, sub
 		return nil, privet.FieldError("purpose", "the policy declares no such purpose")
 	}
 	now := s.now()
-	if err := s.refreshProfiles(ctx, tenantID, subjectIDs, now); err != nil {
+	ttl := s.profileTTL()
+	out := make([]Decision, len(subjectIDs))
+	rules := map[uint32]placeRules{} // a mailing list spans few places
+	// decide fills out[i] from memory, or reports that the subject's
+	// attributes must be read first; the caller holds the read lock.
+	decide := func(l *ledger, i int) bool {
+		id := subjectIDs[i]
+		var p *party
+		if l != nil {
+			p = l.subjects[id]
+		}
+		if !l.fresh(p, now, ttl) {
+			return false
+		}
+		if l.missing(p) {
+			out[i] = Decision{SubjectID: id, Purpose: purpose, Reason: ReasonNotFound}
+			return true
+		}
+		r, ok := rules[p.profile.place]
+		if !ok {
+			r = rulesFor(pol, pu, l.names.name(p.profile.place))
+			rules[p.profile.place] = r
+		}
+		out[i] = decideWith(r, pu, l.attrs(p), p.choiceOf(l, pu.Key), now)
+		out[i].SubjectID = id
+		return true
+	}
+	var stale []int
+	s.mem.mu.RLock()
+	l := s.mem.tenants[tenantID]
+	for i := range subjectIDs {
+		if !decide(l, i) {
+			stale = append(stale, i)
+		}
+	}
+	s.mem.mu.RUnlock()
+	if len(stale) == 0 {
+		return out, nil
+	}
+	if err := s.readProfiles(ctx, tenantID, subjectIDs, stale, now); err != nil {
 		return nil, err
 	}
-	out := make([]Decision, len(subjectIDs))
 	s.mem.mu.RLock()
 	defer s.mem.mu.RUnlock()
-	l := s.mem.tenants[tenantID]
-	rules := map[string]placeRules{}
-	for i, id := range subjectIDs {
-		prof, ok := l.profiles[id]
-		if !ok || prof.status == privet.StatusErased {
-			out[i] = Decision{SubjectID: id, Purpose: purpose, Reason: ReasonNotFound}
-			continue
-		}
-		r, ok := rules[prof.place]
-		if !ok {
-			r = rulesFor(pol, pu, prof.place)
-			rules[prof.place] = r
-		}
-		out[i] = decideWith(r, pu, prof, l.subjects[id], now)
-		out[i].SubjectID = id
+	l = s.mem.tenants[tenantID]
+	for _, i := range stale {
+		decide(l, i)
 	}
 	return out, nil
 }
@@ -191,31 +226,72 @@ func rulesFor(pol *policy.Compiled, pu *policy.Purpose, place string) placeRules
 	return r
 }
 
+// attrs is what the rules read of a subject's attributes.
+type attrs struct {
+	status  privet.SubjectStatus
+	ageBand string
+	gpc     bool // a Global Privacy Control signal was seen
+	dnt     bool // a Do Not Track signal was recorded
+}
+
+// attrs returns the subject's attributes and signals, from its party.
+func (l *ledger) attrs(p *party) attrs {
+	return attrs{status: privet.SubjectStatus(l.names.name(p.profile.status)), ageBand: l.names.name(p.profile.ageBand),
+		gpc: p.gpc, dnt: p.dnt}
+}
+
+// fresh reports whether memory holds the subject's attributes, read less
+// than ttl ago.
+func (l *ledger) fresh(p *party, now time.Time, ttl time.Duration) bool {
+	return p != nil && p.profile.read != 0 && now.UnixNano()-p.profile.read < int64(ttl)
+}
+
+// missing reports whether the subject was read as erased or not found.
+func (l *ledger) missing(p *party) bool {
+	return privet.SubjectStatus(l.names.name(p.profile.status)) == privet.StatusErased
+}
+
+// known is a choice found in memory: has is false when there is none.
+type known struct {
+	choice
+	has bool
+}
+
+// choiceOf returns the party's latest choice for the purpose; p and l may be nil.
+func (p *party) choiceOf(l *ledger, purpose string) known {
+	if p == nil || l == nil {
+		return known{}
+	}
+	id, ok := l.names.find(purpose)
+	if !ok {
+		return known{}
+	}
+	c, has := p.choice(id)
+	return known{c, has}
+}
+
 // decideWith applies the rules of the place, most absolute first.
-func decideWith(r placeRules, pu *policy.Purpose, prof profile, p *party, now time.Time) Decision {
+func decideWith(r placeRules, pu *policy.Purpose, a attrs, k known, now time.Time) Decision {
 	d := Decision{Purpose: pu.Key, Basis: r.basis, Mechanism: r.mechanism}
 	deny := func(reason string) Decision { d.Reason = reason; return d }
 	allow := func(reason string) Decision { d.Allowed, d.Reason = true, reason; return d }
 	if d.Basis == "" {
 		return deny(ReasonNoLawfulBasis)
 	}
-	if prof.status == privet.StatusRestricted && !pu.WhileRestricted {
+	if a.status == privet.StatusRestricted && !pu.WhileRestricted {
 		return deny(ReasonRestricted)
 	}
-	if p != nil && p.gpc && (pu.Sale || pu.Sharing || pu.TargetedAds) && r.honourGPC {
+	if a.gpc && (pu.Sale || pu.Sharing || pu.TargetedAds) && r.honourGPC {
 		return deny(ReasonGPC)
 	}
-	if p != nil && p.dnt && (pu.Sale || pu.Sharing || pu.TargetedAds || pu.Tracking) && r.honourDNT {
+	if a.dnt && (pu.Sale || pu.Sharing || pu.TargetedAds || pu.Tracking) && r.honourDNT {
 		return deny(ReasonDNT)
 	}
-	var c choice
-	var has bool
-	if p != nil {
-		c, has = p.choices[pu.Key]
-	}
+	c, has := k.choice, k.has
+	state := c.state.state()
 	switch d.Mechanism {
 	case policy.OptOut:
-		if has && (c.state == privet.StateRefused || c.state == privet.StateWithdrawn) {
+		if has && (state == privet.StateRefused || state == privet.StateWithdrawn) {
 			return deny(ReasonOptedOut)
 		}
 		return allow(ReasonNotOptedOut)
@@ -224,7 +300,7 @@ func decideWith(r placeRules, pu *policy.Purpose, prof profile, p *party, now ti
 		// The right to object (GDPR Art. 21, and its like elsewhere) stops
 		// processing on legitimate interests; a contract or a legal duty
 		// goes on whatever the person says.
-		if d.Basis == basisLegitimateInterests && has && (c.state == privet.StateRefused || c.state == privet.StateWithdrawn) {
+		if d.Basis == basisLegitimateInterests && has && (state == privet.StateRefused || state == privet.StateWithdrawn) {
 			return deny(ReasonObjected)
 		}
 		return allow(ReasonNotice)
@@ -232,7 +308,7 @@ func decideWith(r placeRules, pu *policy.Purpose, prof profile, p *party, now ti
 	if !has {
 		return deny(ReasonNoConsent)
 	}
-	switch c.state {
+	switch state {
 	case privet.StateRefused:
 		return deny(ReasonRefused)
 	case privet.StateWithdrawn:
@@ -242,10 +318,10 @@ func decideWith(r placeRules, pu *policy.Purpose, prof profile, p *party, now ti
 	case privet.StateNeedsRenewal:
 		return deny(ReasonNeedsRenewal)
 	}
-	if !r.renewal.IsZero() && !now.Before(deadline.Add(c.at, r.renewal, deadline.NoHolidays{})) {
+	if !r.renewal.IsZero() && !now.Before(deadline.Add(time.Unix(0, c.at).UTC(), r.renewal, deadline.NoHolidays{})) {
 		return deny(ReasonExpired)
 	}
-	if mayBeUnder(prof.ageBand, r.consentAge) && !c.guardian {
+	if mayBeUnder(a.ageBand, r.consentAge) && !c.guardian {
 		return deny(ReasonGuardianRequired)
 	}
 	return allow(ReasonConsentGiven)
@@ -277,63 +353,38 @@ func mayBeUnder(band string, age int) bool {
 }
 
 // readProfile reads a subject's attributes into memory.
-func (s *Service) readProfile(ctx context.Context, tenantID, id string, now time.Time) (profile, error) {
-	var prof profile
-	err := s.Store.View(ctx, func(tx privet.Tx) error {
-		sub, err := liveSubject(ctx, tx, tenantID, id)
-		if err != nil {
-			return err
-		}
-		prof = profileOf(sub, now)
-		return nil
+func (s *Service) readProfile(ctx context.Context, tenantID, id string, now time.Time) error {
+	var sub *privet.Subject
+	err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
+		sub, err = liveSubject(ctx, tx, tenantID, id)
+		return err
 	})
 	if err != nil {
 		if errors.Is(err, privet.ErrNotFound) {
-			return profile{}, privet.Errorf(privet.ENOTFOUND, "subject not found")
+			return privet.Errorf(privet.ENOTFOUND, "subject not found")
 		}
-		return profile{}, err
+		return err
 	}
 	s.mem.mu.Lock()
-	s.mem.ledger(tenantID).profiles[id] = prof
+	s.mem.ledger(tenantID).setProfile(id, sub, now)
 	s.mem.mu.Unlock()
-	return prof, nil
+	return nil
 }
 
-// refreshProfiles reads, in one snapshot, the attributes memory lacks or
-// holds for longer than the TTL. Unknown subjects are remembered as erased
-// for the TTL too, so a list full of them does not hit the store each time.
-func (s *Service) refreshProfiles(ctx context.Context, tenantID string, ids []string, now time.Time) error {
-	ttl := s.profileTTL()
-	var stale []string
-	s.mem.mu.RLock()
-	l := s.mem.tenants[tenantID]
-	for _, id := range ids {
-		if l == nil {
-			stale = append(stale, id)
-			continue
-		}
-		if prof, ok := l.profiles[id]; !ok || now.Sub(prof.read) >= ttl {
-			stale = append(stale, id)
-		}
-	}
-	s.mem.mu.RUnlock()
-	if len(stale) == 0 {
-		s.mem.mu.Lock()
-		s.mem.ledger(tenantID)
-		s.mem.mu.Unlock()
-		return nil
-	}
-	read := make(map[string]profile, len(stale))
+// readProfiles reads, in one snapshot, the attributes of ids[i] for each i
+// of which. Unknown subjects are remembered as erased for the TTL too, so a
+// list full of them does not hit the store each time.
+func (s *Service) readProfiles(ctx context.Context, tenantID string, ids []string, which []int, now time.Time) error {
+	subs := make([]*privet.Subject, len(which))
 	err := s.Store.View(ctx, func(tx privet.Tx) error {
-		for _, id := range stale {
-			sub, err := tx.SubjectAttrs(ctx, tenantID, id)
+		for k, i := range which {
+			sub, err := tx.SubjectAttrs(ctx, tenantID, ids[i])
 			switch {
 			case errors.Is(err, privet.ErrNotFound):
-				read[id] = profile{status: privet.StatusErased, read: now}
 			case err != nil:
 				return err
 			default:
-				read[id] = profileOf(sub, now)
+				subs[k] = sub
 			}
 		}
 		return nil
@@ -342,16 +393,16 @@ func (s *Service) refreshProfiles(ctx context.Context, tenantID string, ids []st
 		return err
 	}
 	s.mem.mu.Lock()
-	l = s.mem.ledger(tenantID)
-	for id, prof := range read {
-		l.profiles[id] = prof
+	defer s.mem.mu.Unlock()
+	l := s.mem.ledger(tenantID)
+	for k, i := range which {
+		if subs[k] == nil {
+			l.setMissing(ids[i], now)
+		} else {
+			l.setProfile(ids[i], subs[k], now)
+		}
 	}
-	s.mem.mu.Unlock()
 	return nil
-}
-
-func profileOf(sub *privet.Subject, now time.Time) profile {
-	return profile{place: sub.Jurisdiction, status: sub.Status, ageBand: sub.AgeBand, read: now}
 }
 
 // Forget drops what memory holds of a subject's attributes, so the next
@@ -361,6 +412,8 @@ func (s *Service) Forget(tenantID, subjectID string) {
 	s.mem.mu.Lock()
 	defer s.mem.mu.Unlock()
 	if l := s.mem.tenants[tenantID]; l != nil {
-		delete(l.profiles, subjectID)
+		if p := l.subjects[subjectID]; p != nil {
+			p.profile = profile{}
+		}
 	}
 }

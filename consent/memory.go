@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -11,6 +12,11 @@ import (
 // purpose. Applying an event is idempotent and order-free (the higher Seq
 // wins), so the events of a load, of this server's writes and of other
 // servers' notifications may arrive in any order, more than once.
+//
+// It is laid out for ledgers of millions of events: small structs of fixed
+// size, strings that repeat (purposes, policy versions, places) held once
+// per tenant and named by number, and a party's choices in a short slice
+// rather than a map of their own (see BENCHMARKS.md for bytes per choice).
 type memory struct {
 	mu      sync.RWMutex
 	loaded  bool
@@ -20,39 +26,93 @@ type memory struct {
 
 type ledger struct {
 	subjects map[string]*party
-	visitors map[string]*party  // by the visitor's blind index
-	links    map[string]string  // visitor blind index -> subject id
-	profiles map[string]profile // subject attributes the rules need
+	visitors map[string]*party // by the visitor's blind index
+	links    map[string]string // visitor blind index -> subject id
+	names    names
 }
 
-// party is what the ledger says of one subject or visitor.
+// party is what memory holds of one subject or visitor.
 type party struct {
-	choices map[string]choice // by purpose
-	gpc     bool              // a Global Privacy Control signal was seen
-	dnt     bool              // a Do Not Track signal was recorded
-	// place is the jurisdiction of the latest event that named one: a
-	// visitor's only clue to the law that applies.
-	place    string
+	choices []choice // the latest per purpose, in no order: a person has few
+	// placeSeq and place are the jurisdiction of the latest event that
+	// named one: a visitor's only clue to the law that applies.
 	placeSeq int64
+	place    uint32
+	gpc      bool // a Global Privacy Control signal was seen
+	dnt      bool // a Do Not Track signal was recorded
+	// profile is a subject's attributes as last read from the store.
+	profile profile
 }
 
 // choice is the latest event for one purpose.
 type choice struct {
-	state    privet.ConsentState
-	seq      int64
-	at       time.Time
+	seq     int64
+	at      int64  // Unix nanoseconds
+	purpose uint32 // in the ledger's names
+	// version is the hash of the policy the choice was made under, in names.
+	version  uint32
+	state    stateCode
 	guardian bool
-	// version is the hash of the policy the choice was made under.
-	version string
 }
 
-// profile is a subject's attributes as last read from the store.
+// profile is a subject's attributes as the decision rules need them.
 type profile struct {
-	place   string
-	status  privet.SubjectStatus
-	ageBand string
-	read    time.Time
+	read    int64 // Unix nanoseconds; 0 for never read, or forgotten
+	place   uint32
+	status  uint32
+	ageBand uint32
 }
+
+// names holds once each string that repeats across a tenant's entries and
+// numbers it: a million choices then carry four bytes for their purpose,
+// not a string each. 0 is the empty string.
+type names struct {
+	list []string
+	ids  map[string]uint32
+}
+
+// id returns the number of s, adding it on first sight.
+func (n *names) id(s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	if id, ok := n.ids[s]; ok {
+		return id
+	}
+	if n.ids == nil {
+		n.ids, n.list = map[string]uint32{}, []string{""}
+	}
+	id := uint32(len(n.list))
+	n.list = append(n.list, s)
+	n.ids[s] = id
+	return id
+}
+
+// find returns the number of s without adding it.
+func (n *names) find(s string) (uint32, bool) {
+	if s == "" {
+		return 0, true
+	}
+	id, ok := n.ids[s]
+	return id, ok
+}
+
+func (n *names) name(id uint32) string {
+	if id == 0 || int(id) >= len(n.list) {
+		return ""
+	}
+	return n.list[id]
+}
+
+// stateCode is a consent state in one byte.
+type stateCode uint8
+
+var stateCodes = []privet.ConsentState{"", privet.StateGiven, privet.StateRefused, privet.StateWithdrawn,
+	privet.StateExpired, privet.StateNeedsRenewal, privet.StateLinked}
+
+func codeOf(s privet.ConsentState) stateCode { return stateCode(max(slices.Index(stateCodes, s), 0)) }
+
+func (c stateCode) state() privet.ConsentState { return stateCodes[c] }
 
 func (m *memory) ledger(tenantID string) *ledger {
 	if m.tenants == nil {
@@ -60,7 +120,7 @@ func (m *memory) ledger(tenantID string) *ledger {
 	}
 	l := m.tenants[tenantID]
 	if l == nil {
-		l = &ledger{subjects: map[string]*party{}, visitors: map[string]*party{}, links: map[string]string{}, profiles: map[string]profile{}}
+		l = &ledger{subjects: map[string]*party{}, visitors: map[string]*party{}, links: map[string]string{}}
 		m.tenants[tenantID] = l
 	}
 	return l
@@ -79,11 +139,11 @@ func (m *memory) apply(e *privet.ConsentEvent) {
 			sub.merge(v)
 		}
 	case e.SubjectID != "":
-		l.party(l.subjects, e.SubjectID).apply(e)
+		l.party(l.subjects, e.SubjectID).apply(&l.names, e)
 	default:
-		l.party(l.visitors, visitor).apply(e)
+		l.party(l.visitors, visitor).apply(&l.names, e)
 		if sub, ok := l.links[visitor]; ok {
-			l.party(l.subjects, sub).apply(e)
+			l.party(l.subjects, sub).apply(&l.names, e)
 		}
 	}
 }
@@ -91,13 +151,26 @@ func (m *memory) apply(e *privet.ConsentEvent) {
 func (l *ledger) party(m map[string]*party, key string) *party {
 	p := m[key]
 	if p == nil {
-		p = &party{choices: map[string]choice{}}
+		p = &party{}
 		m[key] = p
 	}
 	return p
 }
 
-func (p *party) apply(e *privet.ConsentEvent) {
+// setProfile keeps a subject's attributes as read at now.
+func (l *ledger) setProfile(subjectID string, sub *privet.Subject, now time.Time) profile {
+	prof := profile{read: now.UnixNano(), place: l.names.id(sub.Jurisdiction), status: l.names.id(string(sub.Status)),
+		ageBand: l.names.id(sub.AgeBand)}
+	l.party(l.subjects, subjectID).profile = prof
+	return prof
+}
+
+// setMissing remembers that no live subject has the id, as read at now.
+func (l *ledger) setMissing(subjectID string, now time.Time) {
+	l.party(l.subjects, subjectID).profile = profile{read: now.UnixNano(), status: l.names.id(string(privet.StatusErased))}
+}
+
+func (p *party) apply(n *names, e *privet.ConsentEvent) {
 	switch e.Source {
 	case privet.SourceGPC:
 		p.gpc = true
@@ -105,15 +178,44 @@ func (p *party) apply(e *privet.ConsentEvent) {
 		p.dnt = true
 	}
 	if e.Jurisdiction != "" && e.Seq > p.placeSeq {
-		p.place, p.placeSeq = e.Jurisdiction, e.Seq
+		p.place, p.placeSeq = n.id(e.Jurisdiction), e.Seq
 	}
 	if e.Purpose == "" {
 		return
 	}
-	if c, ok := p.choices[e.Purpose]; ok && c.seq >= e.Seq {
-		return
+	p.set(choice{seq: e.Seq, at: e.Time.UnixNano(), purpose: n.id(e.Purpose), version: n.id(e.PolicyVersion),
+		state: codeOf(e.State), guardian: e.Guardian})
+}
+
+// set keeps c unless a later choice for its purpose is held. The slice
+// grows by one: a person's purposes are few, and spare capacity in millions
+// of slices would cost more than the copies.
+func (p *party) set(c choice) {
+	for i := range p.choices {
+		if p.choices[i].purpose == c.purpose {
+			if p.choices[i].seq < c.seq {
+				p.choices[i] = c
+			}
+			return
+		}
 	}
-	p.choices[e.Purpose] = choice{state: e.State, seq: e.Seq, at: e.Time, guardian: e.Guardian, version: e.PolicyVersion}
+	grown := make([]choice, len(p.choices)+1)
+	copy(grown, p.choices)
+	grown[len(p.choices)] = c
+	p.choices = grown
+}
+
+// choice returns the latest choice for a purpose.
+func (p *party) choice(purpose uint32) (choice, bool) {
+	if p == nil {
+		return choice{}, false
+	}
+	for _, c := range p.choices {
+		if c.purpose == purpose {
+			return c, true
+		}
+	}
+	return choice{}, false
 }
 
 // merge joins a visitor's history into a subject's: per purpose the later
@@ -121,12 +223,10 @@ func (p *party) apply(e *privet.ConsentEvent) {
 func (p *party) merge(v *party) {
 	p.gpc = p.gpc || v.gpc
 	p.dnt = p.dnt || v.dnt
-	for purpose, c := range v.choices {
-		if old, ok := p.choices[purpose]; !ok || old.seq < c.seq {
-			p.choices[purpose] = c
-		}
+	for _, c := range v.choices {
+		p.set(c)
 	}
-	if p.place == "" {
+	if p.place == 0 {
 		p.place, p.placeSeq = v.place, v.placeSeq
 	}
 }

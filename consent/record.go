@@ -3,10 +3,12 @@ package consent
 import (
 	"context"
 	"net/netip"
+	"slices"
 	"time"
 	"unicode/utf8"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/policy"
 )
 
 // maxUserAgent bounds the evidence kept from a user agent header.
@@ -26,13 +28,31 @@ type RecordInput struct {
 	// IP is the address the choice came from; only its network is kept.
 	IP       string
 	Guardian bool
+	// Once marks a browser signal (source gpc_signal or dnt_signal) that is
+	// recorded only if none of its kind is on record for the person: a
+	// browser sends it on every request, the ledger needs it once.
+	Once bool
 }
 
 // Record appends a consent event, with its audit event in the same
 // transaction, and updates memory once it has committed. Naming both a
 // subject and a cookie id links the visitor to the subject first, so the
-// visitor's earlier choices join the subject's.
+// visitor's earlier choices join the subject's. It returns nil for a Once
+// signal already on record.
 func (s *Service) Record(ctx context.Context, actor privet.Actor, tenantID string, in RecordInput) (*privet.ConsentEvent, error) {
+	evs, err := s.RecordAll(ctx, actor, tenantID, []RecordInput{in})
+	if err != nil || len(evs) == 0 {
+		return nil, err
+	}
+	return evs[0], nil
+}
+
+// RecordAll records several choices made at once (a banner's categories,
+// each with its purposes) in one transaction: every event and its audit
+// event commit, or none does and memory is unchanged. Every input is checked
+// before anything is written. It returns the events recorded, in the order
+// given, without the Once signals that were already on record.
+func (s *Service) RecordAll(ctx context.Context, actor privet.Actor, tenantID string, ins []RecordInput) ([]*privet.ConsentEvent, error) {
 	if err := s.Start(ctx); err != nil {
 		return nil, err
 	}
@@ -40,6 +60,98 @@ func (s *Service) Record(ctx context.Context, actor privet.Actor, tenantID strin
 	if err != nil {
 		return nil, err
 	}
+	now := s.now()
+	evs := make([]*privet.ConsentEvent, 0, len(ins))
+	once := map[*privet.ConsentEvent]bool{}
+	for _, in := range ins {
+		ev, err := s.event(pol, tenantID, in, now)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, ev)
+		if in.Once {
+			once[ev] = true
+		}
+	}
+	if len(once) > 0 {
+		// A browser repeats its signal on every request: most find it on
+		// record here, without waiting for the lock.
+		if evs = s.unseenSignals(evs, once); len(evs) == 0 {
+			return nil, nil
+		}
+		// A person's first signal usually arrives on several requests at
+		// once (a page and its banner): one records it, the others find it
+		// on record. Writes without a new signal do not wait here.
+		if slices.ContainsFunc(evs, func(ev *privet.ConsentEvent) bool { return once[ev] }) {
+			s.signalMu.Lock()
+			defer s.signalMu.Unlock()
+			if evs = s.unseenSignals(evs, once); len(evs) == 0 {
+				return nil, nil
+			}
+		}
+	}
+	var links []*privet.ConsentEvent
+	subjects := map[string]*privet.Subject{}
+	err = s.Store.Update(ctx, func(tx privet.Tx) error {
+		linked := map[string]bool{}
+		for _, ev := range evs {
+			if ev.SubjectID != "" {
+				sub, ok := subjects[ev.SubjectID]
+				if !ok {
+					var err error
+					if sub, err = liveSubject(ctx, tx, tenantID, ev.SubjectID); err != nil {
+						return err
+					}
+					subjects[ev.SubjectID] = sub
+				}
+				if ev.Jurisdiction == "" {
+					ev.Jurisdiction = sub.Jurisdiction
+				}
+				key := string(ev.Visitor)
+				if ev.Visitor != nil && !linked[key] && !s.linkedTo(tenantID, ev.Visitor, ev.SubjectID) {
+					link := s.linkEvent(tenantID, ev.SubjectID, ev.Visitor, pol.Hash, now)
+					if err := tx.LinkVisitor(ctx, link); err != nil {
+						return err
+					}
+					links, linked[key] = append(links, link), true
+				}
+			}
+			if err := tx.AppendConsent(ctx, ev); err != nil {
+				return err
+			}
+			if job := withdrawalFollowUp(pol, ev); job != nil {
+				if err := tx.Enqueue(ctx, job); err != nil {
+					return err
+				}
+			}
+			a := actor.Event(tenantID, "consent.record", now)
+			a.SubjectID, a.Purpose, a.Reason = ev.SubjectID, ev.Purpose, string(ev.State)
+			if err := tx.AppendAudit(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.mem.mu.Lock()
+	l := s.mem.ledger(tenantID)
+	for id, sub := range subjects {
+		l.setProfile(id, sub, now)
+	}
+	for _, link := range links {
+		s.mem.apply(link)
+	}
+	for _, ev := range evs {
+		s.mem.apply(ev)
+	}
+	s.mem.mu.Unlock()
+	return evs, nil
+}
+
+// event checks one input and builds its event; nothing is written yet.
+func (s *Service) event(pol *policy.Compiled, tenantID string, in RecordInput, now time.Time) (*privet.ConsentEvent, error) {
 	if in.SubjectID == "" && in.CookieID == "" {
 		return nil, privet.FieldError("subject_id", "name a subject or a cookie id")
 	}
@@ -49,8 +161,12 @@ func (s *Service) Record(ctx context.Context, actor privet.Actor, tenantID strin
 	if _, err := privet.ParseConsentSource(string(in.Source)); err != nil {
 		return nil, err
 	}
-	if in.Purpose == "" && in.Source != privet.SourceGPC && in.Source != privet.SourceDNT {
+	signal := in.Source == privet.SourceGPC || in.Source == privet.SourceDNT
+	if in.Purpose == "" && !signal {
 		return nil, privet.FieldError("purpose", "a purpose is required")
+	}
+	if in.Once && (!signal || in.Purpose != "") {
+		return nil, privet.FieldError("source", "only a gpc_signal or dnt_signal naming no purpose is recorded once")
 	}
 	if _, ok := pol.Purpose(in.Purpose); in.Purpose != "" && !ok {
 		return nil, privet.FieldError("purpose", "the policy declares no such purpose")
@@ -66,57 +182,12 @@ func (s *Service) Record(ctx context.Context, actor privet.Actor, tenantID strin
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	ev := &privet.ConsentEvent{
+	return &privet.ConsentEvent{
 		ID: privet.NewID(privet.PrefixConsent), TenantID: tenantID, SubjectID: in.SubjectID, Visitor: visitor,
 		Purpose: in.Purpose, State: in.State, Source: in.Source, PolicyVersion: pol.Hash,
 		Jurisdiction: in.Jurisdiction, NoticeHash: in.NoticeHash, UserAgent: clip(in.UserAgent, maxUserAgent),
 		IP: ip, Guardian: in.Guardian, Time: now,
-	}
-	var link *privet.ConsentEvent
-	var prof profile
-	err = s.Store.Update(ctx, func(tx privet.Tx) error {
-		if in.SubjectID != "" {
-			sub, err := liveSubject(ctx, tx, tenantID, in.SubjectID)
-			if err != nil {
-				return err
-			}
-			prof = profileOf(sub, now)
-			if ev.Jurisdiction == "" {
-				ev.Jurisdiction = sub.Jurisdiction
-			}
-			if visitor != nil && !s.linkedTo(tenantID, visitor, in.SubjectID) {
-				link = s.linkEvent(tenantID, in.SubjectID, visitor, pol.Hash, now)
-				if err := tx.LinkVisitor(ctx, link); err != nil {
-					return err
-				}
-			}
-		}
-		if err := tx.AppendConsent(ctx, ev); err != nil {
-			return err
-		}
-		if job := withdrawalFollowUp(pol, ev); job != nil {
-			if err := tx.Enqueue(ctx, job); err != nil {
-				return err
-			}
-		}
-		a := actor.Event(tenantID, "consent.record", now)
-		a.SubjectID, a.Purpose, a.Reason = in.SubjectID, in.Purpose, string(in.State)
-		return tx.AppendAudit(ctx, a)
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.mem.mu.Lock()
-	if in.SubjectID != "" {
-		s.mem.ledger(tenantID).profiles[in.SubjectID] = prof
-	}
-	if link != nil {
-		s.mem.apply(link)
-	}
-	s.mem.apply(ev)
-	s.mem.mu.Unlock()
-	return ev, nil
+	}, nil
 }
 
 // Link records that the visitor with cookieID is the subject: from now on

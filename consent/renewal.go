@@ -79,10 +79,12 @@ func (s *Service) renewalEvents(tenantID string, purposes []string, version stri
 		return nil
 	}
 	var out []*privet.ConsentEvent
+	newVersion, seen := l.names.find(version)
 	add := func(p *party, subjectID string, visitor []byte) {
 		for _, purpose := range purposes {
 			// A consent given under the new version already covers it.
-			if c, ok := p.choices[purpose]; ok && c.state == privet.StateGiven && c.version != version {
+			k := p.choiceOf(l, purpose)
+			if k.has && k.state.state() == privet.StateGiven && (!seen || k.version != newVersion) {
 				out = append(out, &privet.ConsentEvent{
 					ID: privet.NewID(privet.PrefixConsent), TenantID: tenantID, SubjectID: subjectID, Visitor: visitor,
 					Purpose: purpose, State: privet.StateNeedsRenewal, Source: privet.SourceAdmin, PolicyVersion: version,

@@ -25,27 +25,36 @@ func (s *Service) Signal(ctx context.Context, actor privet.Actor, tenantID strin
 	if in.Source != privet.SourceGPC && in.Source != privet.SourceDNT {
 		return false, privet.FieldError("source", "a signal is gpc_signal or dnt_signal")
 	}
-	if err := s.Start(ctx); err != nil {
-		return false, err
+	ev, err := s.Record(ctx, actor, tenantID, in.Record())
+	return ev != nil, err
+}
+
+// Record is the signal as an input to Record or RecordAll: a refusal naming
+// no purpose, recorded once per person.
+func (in SignalInput) Record() RecordInput {
+	return RecordInput{Party: in.Party, State: privet.StateRefused, Source: in.Source, UserAgent: in.UserAgent, IP: in.IP, Once: true}
+}
+
+// unseenSignals drops from evs the Once signals that memory holds for the
+// person already, or that an earlier event of evs repeats.
+func (s *Service) unseenSignals(evs []*privet.ConsentEvent, once map[*privet.ConsentEvent]bool) []*privet.ConsentEvent {
+	type seenKey struct {
+		subject, visitor string
+		src              privet.ConsentSource
 	}
-	visitor, err := s.visitorIndex(tenantID, in.CookieID)
-	if err != nil {
-		return false, err
+	seen := map[seenKey]bool{}
+	out := make([]*privet.ConsentEvent, 0, len(evs))
+	for _, ev := range evs {
+		if once[ev] {
+			k := seenKey{ev.SubjectID, string(ev.Visitor), ev.Source}
+			if seen[k] || s.signalSeen(ev.TenantID, ev.SubjectID, ev.Visitor, ev.Source) {
+				continue
+			}
+			seen[k] = true
+		}
+		out = append(out, ev)
 	}
-	if s.signalSeen(tenantID, in.SubjectID, visitor, in.Source) {
-		return false, nil
-	}
-	// A person's first signal usually arrives on several requests at once
-	// (a page and its banner): one records it, the others find it seen.
-	// Later requests return above without the lock.
-	s.signalMu.Lock()
-	defer s.signalMu.Unlock()
-	if s.signalSeen(tenantID, in.SubjectID, visitor, in.Source) {
-		return false, nil
-	}
-	_, err = s.Record(ctx, actor, tenantID, RecordInput{Party: in.Party, State: privet.StateRefused, Source: in.Source,
-		UserAgent: in.UserAgent, IP: in.IP})
-	return err == nil, err
+	return out
 }
 
 // signalSeen reports whether memory holds a signal of the kind for the

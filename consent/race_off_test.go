@@ -1,5 +1,0 @@
-//go:build !race
-
-package consent_test
-
-const raceEnabled = false
