@@ -24,6 +24,71 @@ const (
 	ActionAggregate = "aggregate"
 )
 
+// Records privet keeps itself, which a rule may cover instead of subject
+// data (RetentionRule.Records).
+const (
+	RecordConsentEvents  = "consent_events"
+	RecordAuditEvents    = "audit_events"
+	RecordExportPackages = "export_packages"
+	RecordClosedRequests = "closed_requests"
+)
+
+// recordKind is what can happen to one kind of record, and after what.
+type recordKind struct {
+	triggers []string
+	actions  []string
+}
+
+// recordKinds says which triggers and actions apply to each record. Consent
+// events belong to a subject, so the subject's own triggers start them; the
+// others are swept tenant-wide from their own time: an audit event from when
+// it was written, a package from its creation, a request from its completion.
+var recordKinds = map[string]recordKind{
+	RecordConsentEvents:  {triggers: []string{TriggerAccountClosed, TriggerRelationshipEnd, TriggerLastActivity, TriggerConsentWithdrawn}, actions: []string{ActionDelete}},
+	RecordAuditEvents:    {triggers: []string{TriggerCollected}, actions: []string{ActionDelete}},
+	RecordExportPackages: {triggers: []string{TriggerCollected, TriggerRequestCompleted}, actions: []string{ActionDelete}},
+	RecordClosedRequests: {triggers: []string{TriggerRequestCompleted}, actions: []string{ActionDelete, ActionAnonymize}},
+}
+
+// PerSubject reports whether the rule acts subject by subject, scheduled
+// when its trigger happens to a subject: rules over subject data, and rules
+// over consent events (a subject's consent history). The other records are
+// swept tenant-wide by their own time.
+func (r *RetentionRule) PerSubject() bool {
+	return len(r.Categories)+len(r.Purposes) > 0 || slices.Contains(r.Records, RecordConsentEvents)
+}
+
+// RecordRules returns the rules over records swept tenant-wide (audit
+// events, export packages, closed requests), in policy order.
+func (c *Compiled) RecordRules() []RetentionRule {
+	var rules []RetentionRule
+	for _, r := range c.Policy.Retention.Rules {
+		if len(r.Records) > 0 && !r.PerSubject() {
+			rules = append(rules, r)
+		}
+	}
+	return rules
+}
+
+// Cutoff returns the latest trigger time whose period under r has ended by
+// now: records of r older than it are due. It is the inverse of Due, found
+// by search because calendar months have no exact inverse; the answer is
+// exact to the second.
+func (c *Compiled) Cutoff(r *RetentionRule, now time.Time) time.Time {
+	// Due(t) is non-decreasing in t and Due(t) >= t, so the cutoff lies in
+	// [now - (Due(now)-now) - 1 day, now].
+	lo, hi := now.Add(-c.Due(r, now).Sub(now)-48*time.Hour), now
+	for hi.Sub(lo) > time.Second {
+		mid := lo.Add(hi.Sub(lo) / 2)
+		if c.Due(r, mid).After(now) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return lo.Truncate(time.Second)
+}
+
 // DefaultK is the smallest group an anonymized combination is kept for when
 // the policy does not say.
 const DefaultK = 5

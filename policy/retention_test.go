@@ -27,6 +27,9 @@ func TestRetentionProblems(t *testing.T) {
 		`62:15: retention.rules[6].period: 8y is longer than retention.ceiling 7y`,
 		`63:15: retention.rules[6].action: "frobnicate" is not one of delete, anonymize, aggregate`,
 		`69:7: retention.rules[8]: contradicts retention.rules[7]: both cover "analytics.reporting" after consent_withdrawn but say delete 30d and delete 60d`,
+		`75:17: retention.rules[9].records[0]: trigger account_closed cannot apply to audit_events: it is started by collected`,
+		`80:17: retention.rules[10].records[0]: export_packages cannot be anonymized: only delete`,
+		`86:16: retention.rules[11].records: a rule covers records or subject data, not both`,
 	}
 	var got []string
 	for _, p := range ps.List {
