@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/deadline"
 )
 
@@ -19,18 +20,18 @@ const (
 
 // Retention actions.
 const (
-	ActionDelete    = "delete"
-	ActionAnonymize = "anonymize"
-	ActionAggregate = "aggregate"
+	ActionDelete    = privet.RetentionDelete
+	ActionAnonymize = privet.RetentionAnonymize
+	ActionAggregate = privet.RetentionAggregate
 )
 
 // Records privet keeps itself, which a rule may cover instead of subject
 // data (RetentionRule.Records).
 const (
-	RecordConsentEvents  = "consent_events"
-	RecordAuditEvents    = "audit_events"
-	RecordExportPackages = "export_packages"
-	RecordClosedRequests = "closed_requests"
+	RecordConsentEvents  = privet.RecordConsentEvents
+	RecordAuditEvents    = privet.RecordAuditEvents
+	RecordExportPackages = privet.RecordExportPackages
+	RecordClosedRequests = privet.RecordClosedRequests
 )
 
 // recordKind is what can happen to one kind of record, and after what.
