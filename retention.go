@@ -108,6 +108,9 @@ type RecordPrune struct {
 	Before   time.Time // records whose period runs from before this are due
 	At       time.Time // now, as the anonymized rows record it
 	Limit    int
+	// Keep lists subjects whose records stay whatever their age: legal
+	// holds keep them.
+	Keep []string
 }
 
 // RetentionRecordStore prunes the records privet keeps itself, through their

@@ -127,8 +127,8 @@ func (c *Compiled) RulesForCategory(category, trigger string) []RetentionRule {
 }
 
 // RulesForPurpose returns the rules started by trigger that name purpose or
-// cover a category the purpose reads: withdrawing consent to a purpose starts
-// both.
+// cover a category the purpose reads, and those over consent history:
+// withdrawing consent to a purpose starts them all.
 func (c *Compiled) RulesForPurpose(purpose, trigger string) []RetentionRule {
 	p, ok := c.purposes[purpose]
 	if !ok {
@@ -136,7 +136,7 @@ func (c *Compiled) RulesForPurpose(purpose, trigger string) []RetentionRule {
 	}
 	var rules []RetentionRule
 	for _, r := range c.RulesFor(trigger) {
-		if slices.Contains(r.Purposes, purpose) || slices.ContainsFunc(p.Categories, func(cat string) bool { return c.ruleCovers(r, cat) }) {
+		if slices.Contains(r.Purposes, purpose) || slices.Contains(r.Records, RecordConsentEvents) || slices.ContainsFunc(p.Categories, func(cat string) bool { return c.ruleCovers(r, cat) }) {
 			rules = append(rules, r)
 		}
 	}

@@ -31,10 +31,12 @@ func (t *tx) PruneConsentHistory(ctx context.Context, tenantID string, subjectID
 func recordsDue(record string) string {
 	switch record {
 	case privet.RecordExportPackages:
-		return `SELECT id FROM export_packages WHERE tenant_id = $1 AND created_at < $2 ORDER BY created_at`
+		return `SELECT id FROM export_packages WHERE tenant_id = $1 AND created_at < $2
+			AND NOT (subject_id = ANY($3)) ORDER BY created_at`
 	case privet.RecordClosedRequests:
 		return `SELECT id FROM requests WHERE tenant_id = $1 AND completed_at < $2
-			AND completed_at IS NOT NULL AND anonymized_at IS NULL ORDER BY completed_at`
+			AND completed_at IS NOT NULL AND anonymized_at IS NULL
+			AND NOT (coalesce(subject_id, '') = ANY($3)) ORDER BY completed_at`
 	}
 	return ""
 }
@@ -45,7 +47,7 @@ func (t *tx) CountRecordsBefore(ctx context.Context, tenantID, record string, be
 		return 0, privet.FieldError("record", "%q is not counted by time", record)
 	}
 	var n int64
-	err := t.q.QueryRow(ctx, `SELECT count(*) FROM (`+q+`) due`, tenantID, before.UTC()).Scan(&n)
+	err := t.q.QueryRow(ctx, `SELECT count(*) FROM (`+q+`) due`, tenantID, before.UTC(), []string{}).Scan(&n)
 	return n, dbError("count records", err)
 }
 
@@ -57,8 +59,8 @@ func (t *tx) PruneRecordsBefore(ctx context.Context, p privet.RecordPrune) (int,
 	if !t.write {
 		return 0, errWriteInView()
 	}
-	due += ` LIMIT $3`
-	args := []any{p.TenantID, p.Before.UTC(), p.Limit}
+	due += ` LIMIT $4`
+	args := []any{p.TenantID, p.Before.UTC(), orEmpty(p.Keep), p.Limit}
 	var q string
 	switch {
 	case p.Record == privet.RecordExportPackages && p.Action == privet.RetentionDelete:
@@ -73,7 +75,7 @@ func (t *tx) PruneRecordsBefore(ctx context.Context, p privet.RecordPrune) (int,
 		q = `UPDATE requests SET subject_id = NULL, sealed_contact = NULL, contact_type = '', code_hash = NULL,
 			code_expires_at = NULL, details = NULL, extension_reason = '',
 			status_token_hash = uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()),
-			anonymized_at = $4, updated_at = $4 WHERE tenant_id = $1 AND id IN (` + due + `)`
+			anonymized_at = $5, updated_at = $5 WHERE tenant_id = $1 AND id IN (` + due + `)`
 		args = append(args, p.At.UTC())
 	default:
 		return 0, privet.FieldError("action", "%s cannot be %sd", p.Record, p.Action)

@@ -33,10 +33,11 @@ func recordsDue(record string) string {
 	switch record {
 	case privet.RecordExportPackages:
 		return `SELECT id FROM export_packages INDEXED BY export_packages_created
-			WHERE tenant_id = ? AND created_at < ? ORDER BY created_at`
+			WHERE tenant_id = ? AND created_at < ? AND subject_id NOT IN (SELECT value FROM json_each(?)) ORDER BY created_at`
 	case privet.RecordClosedRequests:
 		return `SELECT id FROM requests INDEXED BY requests_completed
-			WHERE tenant_id = ? AND completed_at < ? AND completed_at IS NOT NULL AND anonymized_at IS NULL ORDER BY completed_at`
+			WHERE tenant_id = ? AND completed_at < ? AND completed_at IS NOT NULL AND anonymized_at IS NULL
+			AND coalesce(subject_id, '') NOT IN (SELECT value FROM json_each(?)) ORDER BY completed_at`
 	}
 	return ""
 }
@@ -47,7 +48,7 @@ func (t *tx) CountRecordsBefore(ctx context.Context, tenantID, record string, be
 		return 0, privet.FieldError("record", "%q is not counted by time", record)
 	}
 	var n int64
-	err := t.queryRow(ctx, `SELECT count(*) FROM (`+q+`)`, tenantID, before.UnixNano()).Scan(&n)
+	err := t.queryRow(ctx, `SELECT count(*) FROM (`+q+`)`, tenantID, before.UnixNano(), "[]").Scan(&n)
 	return n, dbError("count records", err)
 }
 
@@ -81,7 +82,7 @@ func (t *tx) PruneRecordsBefore(ctx context.Context, p privet.RecordPrune) (int,
 	default:
 		return 0, privet.FieldError("action", "%s cannot be %sd", record, p.Action)
 	}
-	args = append(args, p.TenantID, p.TenantID, p.Before.UnixNano(), p.Limit)
+	args = append(args, p.TenantID, p.TenantID, p.Before.UnixNano(), jsonList(p.Keep), p.Limit)
 	res, err := t.exec(ctx, q, args...)
 	if err != nil {
 		return 0, dbError("prune "+record, err)
