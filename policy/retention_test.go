@@ -57,7 +57,7 @@ func TestRetentionAccessors(t *testing.T) {
 		}
 		return k
 	}
-	if got := keys(c.RulesFor(policy.TriggerAccountClosed)); !slices.Equal(got, []string{"account_data"}) {
+	if got := keys(c.RulesFor(policy.TriggerAccountClosed)); !slices.Equal(got, []string{"account_data", "consent_history"}) {
 		t.Errorf("RulesFor(account_closed) = %v", got)
 	}
 	if got := keys(c.RulesForCategory("user.contact.email", policy.TriggerAccountClosed)); !slices.Equal(got, []string{"account_data"}) {

@@ -3,6 +3,7 @@ package retention_test
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -239,5 +240,78 @@ func testOwnRecordsSwept(t *testing.T, e *env) {
 	}
 	if !e.verifyAudit().OK {
 		t.Error("the chain no longer verifies after a second sweep")
+	}
+}
+
+// crashingStore cancels the sweep's context after its nth committed write,
+// so the next write fails as if the process had died there.
+type crashingStore struct {
+	privet.Store
+	n, after int
+	cancel   func()
+}
+
+func (c *crashingStore) Update(ctx context.Context, fn func(tx privet.Tx) error) error {
+	err := c.Store.Update(ctx, fn)
+	if c.n++; c.n == c.after {
+		c.cancel()
+	}
+	return err
+}
+
+// TestCrashMidRecordSweepResumes cuts a sweep short while it prunes the audit
+// chain: the chain still verifies (the prune is announced before anything
+// goes), and the next sweep finishes the prune and the packages without
+// announcing it twice.
+func TestCrashMidRecordSweepResumes(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) { testCrashMidRecordSweepResumes(t, newEnvOn(t, engine)) })
+	}
+}
+
+func testCrashMidRecordSweepResumes(t *testing.T, e *env) {
+	ctx := context.Background()
+	e.svc.Audit.Clock = e.clock
+	start := e.clock.Now()
+	var pkgs []string
+	for i := range 10 {
+		e.clock.Advance(time.Minute)
+		id := e.subject(string(rune('a'+i)) + "@example.com")
+		if i < 5 {
+			pkgs = append(pkgs, e.pkg(id))
+		}
+	}
+	anchor, err := e.svc.Audit.Checkpoint(ctx, e.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(start.AddDate(7, 0, 2))
+
+	crash, cancel := context.WithCancel(ctx)
+	e.ret.Batch = 2
+	e.ret.Store = &crashingStore{Store: e.svc.Store, after: 3, cancel: cancel}
+	if rep, err := e.ret.Sweep(crash, e.clock.Now()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Sweep = %+v, %v; want it cancelled", rep, err)
+	}
+	e.ret.Store = e.svc.Store
+	if v := e.verifyAudit(); !v.OK || v.FirstSeq != 7 {
+		t.Fatalf("verify after the crash = %+v, want OK from event 7", v)
+	}
+
+	e.sweep()
+	if v := e.verifyAudit(); !v.OK || v.FirstSeq != anchor.Seq+1 {
+		t.Fatalf("verify after the rerun = %+v, want OK from event %d", v, anchor.Seq+1)
+	}
+	prunes, err := e.svc.Audit.Events(ctx, e.tenant, privet.AuditQuery{Action: audit.PruneAction})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(prunes) != 1 {
+		t.Errorf("prune events = %d, want 1", len(prunes))
+	}
+	for _, id := range pkgs {
+		if e.hasPackage(id) {
+			t.Errorf("package %s survived", id)
+		}
 	}
 }

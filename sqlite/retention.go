@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/privet-dev/privet"
@@ -89,22 +90,26 @@ func (t *tx) ScheduledRetention(ctx context.Context, tenantID string, f privet.R
 	return scanItems(t.query(ctx, q, append(args, pageLimit(f.Limit))...))
 }
 
-// DoneRetention deletes by primary key, one prepared statement per item: a
-// row-value IN over a subquery would not use the key.
+// DoneRetention deletes by primary key, one statement per tenant and rule:
+// the subject ids come as one JSON list, and the equalities on tenant and
+// rule around the IN let SQLite look each row up by its key.
 func (t *tx) DoneRetention(ctx context.Context, items []privet.RetentionItem) error {
 	if len(items) == 0 {
 		return nil
 	}
-	if !t.write {
-		return errWriteInView()
-	}
-	stmt, err := t.q.PrepareContext(t.ctx(ctx), `DELETE FROM retention_due WHERE tenant_id = ? AND subject_id = ? AND rule_key = ?`)
-	if err != nil {
-		return dbError("retention done", err)
-	}
-	defer stmt.Close()
+	type group struct{ tenant, rule string }
+	var order []group
+	ids := map[group][]string{}
 	for _, it := range items {
-		if _, err := stmt.ExecContext(t.ctx(ctx), it.TenantID, it.SubjectID, it.RuleKey); err != nil {
+		g := group{it.TenantID, it.RuleKey}
+		if _, ok := ids[g]; !ok {
+			order = append(order, g)
+		}
+		ids[g] = append(ids[g], it.SubjectID)
+	}
+	for _, g := range order {
+		if _, err := t.exec(ctx, `DELETE FROM retention_due WHERE tenant_id = ? AND rule_key = ?
+			AND subject_id IN (SELECT value FROM json_each(?))`, g.tenant, g.rule, jsonList(ids[g])); err != nil {
 			return dbError("retention done", err)
 		}
 	}
@@ -197,9 +202,24 @@ func (t *tx) EraseSubjects(ctx context.Context, tenantID string, ids []string, a
 	})
 }
 
+// auditRowsPerInsert is how many events one INSERT of AppendAudits writes:
+// one statement per 64 events instead of per event, well under SQLite's
+// limit on bound parameters (13 per event).
+const auditRowsPerInsert = 64
+
+const auditInsert = `INSERT INTO audit_events (tenant_id, seq, time, actor_type, actor_id, action, subject_id,
+	categories, purpose, result, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// auditInsertMany inserts auditRowsPerInsert events; its text never
+// changes, so the statement cache prepares it once.
+var auditInsertMany = auditInsert + strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", auditRowsPerInsert-1)
+
 func (t *tx) AppendAudits(ctx context.Context, events []*privet.AuditEvent) error {
 	if len(events) == 0 {
 		return nil
+	}
+	if !t.write {
+		return errWriteInView()
 	}
 	tenantID := events[0].TenantID
 	return t.savepoint(ctx, func() error {
@@ -209,12 +229,17 @@ func (t *tx) AppendAudits(ctx context.Context, events []*privet.AuditEvent) erro
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return dbError("audit head", err)
 		}
-		stmt, err := t.q.PrepareContext(t.ctx(ctx), `INSERT INTO audit_events (tenant_id, seq, time, actor_type, actor_id, action, subject_id,
-			categories, purpose, result, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return dbError("append audit", err)
+		insert := func(query string, args []any) error {
+			_, err := t.exec(ctx, query, args...)
+			switch {
+			case isForeignKey(err):
+				return notFound("tenant")
+			case err != nil:
+				return dbError("append audit", err)
+			}
+			return nil
 		}
-		defer stmt.Close()
+		args := make([]any, 0, 13*auditRowsPerInsert)
 		for _, e := range events {
 			if e.TenantID != tenantID {
 				return privet.Errorf(privet.EINTERNAL, "audit batch spans tenants")
@@ -232,13 +257,18 @@ func (t *tx) AppendAudits(ctx context.Context, events []*privet.AuditEvent) erro
 				}
 				cats = string(b)
 			}
-			_, err = stmt.ExecContext(t.ctx(ctx), e.TenantID, e.Seq, e.Time.UnixNano(), e.ActorType, e.ActorID, e.Action, e.SubjectID,
+			args = append(args, e.TenantID, e.Seq, e.Time.UnixNano(), e.ActorType, e.ActorID, e.Action, e.SubjectID,
 				cats, e.Purpose, e.Result, e.Reason, e.PrevHash, e.Hash)
-			switch {
-			case isForeignKey(err):
-				return notFound("tenant")
-			case err != nil:
-				return dbError("append audit", err)
+			if len(args) == cap(args) {
+				if err := insert(auditInsertMany, args); err != nil {
+					return err
+				}
+				args = args[:0]
+			}
+		}
+		for ; len(args) > 0; args = args[13:] {
+			if err := insert(auditInsert, args[:13]); err != nil {
+				return err
 			}
 		}
 		_, err = t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, ?, ?)
