@@ -122,10 +122,11 @@ type RetentionRecordStore interface {
 	// purpose, visitor links and browser signals (GPC, DNT). It returns how
 	// many events it deleted.
 	PruneConsentHistory(ctx context.Context, tenantID string, subjectIDs []string) (int, error)
-	// CountRecordsBefore counts the tenant's records of kind record
-	// (RecordExportPackages: created before t; RecordClosedRequests:
-	// completed before t and not yet anonymized) by index.
-	CountRecordsBefore(ctx context.Context, tenantID, record string, t time.Time) (int64, error)
+	// CountRecordsBefore counts, by index, the records PruneRecordsBefore
+	// would act on (ignoring p.Limit): p.Record's records of p.TenantID
+	// (export packages created before p.Before; closed requests completed
+	// before it and not yet anonymized), except those of p.Keep.
+	CountRecordsBefore(ctx context.Context, p RecordPrune) (int64, error)
 	// PruneRecordsBefore acts on up to p.Limit of those records due before
 	// p.Before, oldest first: export packages are deleted with their chunks;
 	// closed requests are deleted, or anonymized (the subject, contact,

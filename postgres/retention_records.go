@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"time"
 
 	"github.com/privet-dev/privet"
 )
@@ -41,13 +40,13 @@ func recordsDue(record string) string {
 	return ""
 }
 
-func (t *tx) CountRecordsBefore(ctx context.Context, tenantID, record string, before time.Time) (int64, error) {
-	q := recordsDue(record)
+func (t *tx) CountRecordsBefore(ctx context.Context, p privet.RecordPrune) (int64, error) {
+	q := recordsDue(p.Record)
 	if q == "" {
-		return 0, privet.FieldError("record", "%q is not counted by time", record)
+		return 0, privet.FieldError("record", "%q is not counted by time", p.Record)
 	}
 	var n int64
-	err := t.q.QueryRow(ctx, `SELECT count(*) FROM (`+q+`) due`, tenantID, before.UTC(), []string{}).Scan(&n)
+	err := t.q.QueryRow(ctx, `SELECT count(*) FROM (`+q+`) due`, p.TenantID, p.Before.UTC(), orEmpty(p.Keep)).Scan(&n)
 	return n, dbError("count records", err)
 }
 

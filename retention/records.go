@@ -130,50 +130,15 @@ func (st *sweep) pruneRecords(ctx context.Context, tenantID string, ts *tenantSt
 // event accounts for; a sweep cut short is finished by the next one, which
 // finds that event and does not announce the range again.
 func (st *sweep) pruneAudit(ctx context.Context, tenantID string, ts *tenantState, r *policy.RetentionRule, before time.Time) error {
-	var anchor *privet.Checkpoint
-	var first int64
-	var announced bool
-	err := st.s.Store.View(ctx, func(tx privet.Tx) error {
-		evs, err := tx.AuditEvents(ctx, tenantID, privet.AuditQuery{Limit: 1})
-		if err != nil || len(evs) == 0 {
-			return err
-		}
-		first = evs[0].Seq
-		limit := int64(1<<63 - 1)
-		for _, id := range ts.heldSubjects() {
-			held, err := tx.AuditEvents(ctx, tenantID, privet.AuditQuery{SubjectID: id, Limit: 1})
-			if err != nil {
-				return err
-			}
-			if len(held) > 0 {
-				limit = min(limit, held[0].Seq-1)
-			}
-		}
-		cps, err := tx.Checkpoints(ctx, tenantID)
-		if err != nil {
-			return err
-		}
-		// A checkpoint signs a head written before it: one older than
-		// before covers only events older than before.
-		for _, cp := range cps {
-			if cp.Time.Before(before) && cp.Seq <= limit && cp.Seq >= first {
-				anchor = cp
-			}
-		}
-		if anchor == nil {
-			return nil
-		}
-		prior, err := tx.AuditEvents(ctx, tenantID, privet.AuditQuery{ActorID: audit.PruneActor.ID, AfterSeq: anchor.Seq, Limit: audit.MaxPage})
-		for _, e := range prior {
-			if _, through, ok := audit.ParsePruneReason(e.Reason); ok && e.Action == audit.PruneAction && through == anchor.Seq {
-				announced = true
-			}
-		}
+	var a auditDue
+	err := st.s.Store.View(ctx, func(tx privet.Tx) (err error) {
+		a, err = dueAudit(ctx, tx, tenantID, ts.heldSubjects(), before)
 		return err
 	})
-	if err != nil || anchor == nil {
+	if err != nil || a.anchor == nil {
 		return err
 	}
+	first, anchor, announced := a.first, a.anchor, a.announced
 	for {
 		var n int
 		err := st.s.Store.Update(ctx, func(tx privet.Tx) (err error) {
@@ -196,4 +161,109 @@ func (st *sweep) pruneAudit(ctx context.Context, tenantID string, ts *tenantStat
 			return nil
 		}
 	}
+}
+
+// auditDue is the part of an audit chain due for deletion: events first to
+// anchor.Seq; nil anchor when none is.
+type auditDue struct {
+	first     int64
+	anchor    *privet.Checkpoint
+	announced bool // an audit.prune event for this range exists already
+}
+
+// dueAudit finds the latest signed checkpoint older than before, and before
+// the first event of a held subject, through indexes: the first event by
+// the primary key, each held subject's first event by the subject index,
+// earlier prune events by the actor index.
+func dueAudit(ctx context.Context, tx privet.Tx, tenantID string, held []string, before time.Time) (auditDue, error) {
+	var a auditDue
+	evs, err := tx.AuditEvents(ctx, tenantID, privet.AuditQuery{Limit: 1})
+	if err != nil || len(evs) == 0 {
+		return a, err
+	}
+	a.first = evs[0].Seq
+	limit := int64(1<<63 - 1)
+	for _, id := range held {
+		evs, err := tx.AuditEvents(ctx, tenantID, privet.AuditQuery{SubjectID: id, Limit: 1})
+		if err != nil {
+			return a, err
+		}
+		if len(evs) > 0 {
+			limit = min(limit, evs[0].Seq-1)
+		}
+	}
+	cps, err := tx.Checkpoints(ctx, tenantID)
+	if err != nil {
+		return a, err
+	}
+	// A checkpoint signs a head written before it: one older than before
+	// covers only events older than before.
+	for _, cp := range cps {
+		if cp.Time.Before(before) && cp.Seq <= limit && cp.Seq >= a.first {
+			a.anchor = cp
+		}
+	}
+	if a.anchor == nil {
+		return a, nil
+	}
+	prior, err := tx.AuditEvents(ctx, tenantID, privet.AuditQuery{ActorID: audit.PruneActor.ID, AfterSeq: a.anchor.Seq, Limit: audit.MaxPage})
+	for _, e := range prior {
+		if _, through, ok := audit.ParsePruneReason(e.Reason); ok && e.Action == audit.PruneAction && through == a.anchor.Seq {
+			a.announced = true
+		}
+	}
+	return a, err
+}
+
+// RecordPlan is what a rule over records would do if a sweep ran now.
+type RecordPlan struct {
+	RuleKey string `json:"rule"`
+	Record  string `json:"record"`
+	Action  string `json:"action"`
+	// DueBefore: records whose period runs from before it are due.
+	DueBefore time.Time `json:"due_before"`
+	// Due is how many records are due now (0 when a hold keeps them).
+	Due int64 `json:"due"`
+	// ThroughSeq, for audit events, is the signed checkpoint the chain
+	// would be deleted up to; 0 when no checkpoint qualifies yet.
+	ThroughSeq int64 `json:"through_seq,omitempty"`
+}
+
+// PlanRecords lists, rule by rule, the tenant's records a sweep would act on
+// now, counted through the same indexes, changing nothing. Consent history
+// is planned per subject, in Plan.
+func (s *Service) PlanRecords(ctx context.Context, tenantID string) ([]RecordPlan, error) {
+	pol, err := s.Policies.Policy(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().Now()
+	out := []RecordPlan{}
+	err = s.Store.View(ctx, func(tx privet.Tx) error {
+		holds, err := activeHolds(ctx, tx, tenantID, now)
+		if err != nil {
+			return err
+		}
+		held := (&tenantState{holds: holds}).heldSubjects()
+		for _, r := range pol.RecordRules() {
+			before := pol.Cutoff(&r, now)
+			for _, rec := range r.Records {
+				p := RecordPlan{RuleKey: r.Key, Record: rec, Action: r.Action, DueBefore: before}
+				if rec == privet.RecordAuditEvents {
+					a, err := dueAudit(ctx, tx, tenantID, held, before)
+					if err != nil {
+						return err
+					}
+					if a.anchor != nil {
+						p.Due, p.ThroughSeq = a.anchor.Seq-a.first+1, a.anchor.Seq
+					}
+				} else if p.Due, err = tx.CountRecordsBefore(ctx, privet.RecordPrune{TenantID: tenantID, Record: rec, Before: before, Keep: held}); err != nil {
+					return err
+				}
+				out = append(out, p)
+			}
+		}
+		return nil
+	})
+	return out, err
 }

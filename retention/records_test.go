@@ -158,6 +158,20 @@ func testOwnRecordsSwept(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 
+	plan, err := e.ret.PlanRecords(ctx, e.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	planned := map[string]int64{}
+	for _, p := range plan {
+		planned[p.Record] = p.Due
+	}
+	// The held subject's package is not counted; the audit chain is held
+	// from bob's first event on.
+	if planned[privet.RecordExportPackages] != 1 || planned[privet.RecordClosedRequests] != 1 || planned[privet.RecordAuditEvents] != 0 || len(plan) != 3 {
+		t.Fatalf("PlanRecords = %+v", plan)
+	}
+
 	rep := e.sweep()
 
 	// Consent: ada's replaced choices are gone, the one in force stays (her

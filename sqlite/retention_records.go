@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"time"
 
 	"github.com/privet-dev/privet"
 )
@@ -42,13 +41,13 @@ func recordsDue(record string) string {
 	return ""
 }
 
-func (t *tx) CountRecordsBefore(ctx context.Context, tenantID, record string, before time.Time) (int64, error) {
-	q := recordsDue(record)
+func (t *tx) CountRecordsBefore(ctx context.Context, p privet.RecordPrune) (int64, error) {
+	q := recordsDue(p.Record)
 	if q == "" {
-		return 0, privet.FieldError("record", "%q is not counted by time", record)
+		return 0, privet.FieldError("record", "%q is not counted by time", p.Record)
 	}
 	var n int64
-	err := t.queryRow(ctx, `SELECT count(*) FROM (`+q+`)`, tenantID, before.UnixNano(), "[]").Scan(&n)
+	err := t.queryRow(ctx, `SELECT count(*) FROM (`+q+`)`, p.TenantID, p.Before.UnixNano(), jsonList(p.Keep)).Scan(&n)
 	return n, dbError("count records", err)
 }
 

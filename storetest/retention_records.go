@@ -88,8 +88,11 @@ func testRetentionRecords(t *testing.T, open OpenFunc) {
 	}
 	view(t, st, func(tx privet.Tx) error {
 		for _, record := range []string{privet.RecordExportPackages, privet.RecordClosedRequests} {
-			if n, err := tx.CountRecordsBefore(ctx, tn.ID, record, cut); err != nil || n != 2 {
+			if n, err := tx.CountRecordsBefore(ctx, privet.RecordPrune{TenantID: tn.ID, Record: record, Before: cut}); err != nil || n != 2 {
 				t.Errorf("CountRecordsBefore(%s) = %d, %v; want 2", record, n, err)
+			}
+			if n, err := tx.CountRecordsBefore(ctx, privet.RecordPrune{TenantID: tn.ID, Record: record, Before: cut, Keep: []string{held.ID}}); err != nil || n != 1 {
+				t.Errorf("CountRecordsBefore(%s) keeping the held subject = %d, %v; want 1", record, n, err)
 			}
 		}
 		return nil
