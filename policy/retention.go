@@ -71,10 +71,9 @@ func (c *Compiled) RecordRules() []RetentionRule {
 	return rules
 }
 
-// Cutoff returns the latest trigger time whose period under r has ended by
-// now: records of r older than it are due. It is the inverse of Due, found
-// by search because calendar months have no exact inverse; the answer is
-// exact to the second.
+// Cutoff returns the first trigger time, to the second, whose period under
+// r has not ended by now: records of r from before it are due. It inverts
+// Due by search, because calendar months have no exact inverse.
 func (c *Compiled) Cutoff(r *RetentionRule, now time.Time) time.Time {
 	// Due(t) is non-decreasing in t and Due(t) >= t, so the cutoff lies in
 	// [now - (Due(now)-now) - 1 day, now].
@@ -87,7 +86,12 @@ func (c *Compiled) Cutoff(r *RetentionRule, now time.Time) time.Time {
 			lo = mid
 		}
 	}
-	return lo.Truncate(time.Second)
+	// Whole seconds: the first one whose period has not ended.
+	cut := lo.Truncate(time.Second)
+	for !c.Due(r, cut).After(now) {
+		cut = cut.Add(time.Second)
+	}
+	return cut
 }
 
 // DefaultK is the smallest group an anonymized combination is kept for when

@@ -104,3 +104,32 @@ func TestDueCappedByCeiling(t *testing.T) {
 		t.Errorf("Due = %v, want %v", got, want)
 	}
 }
+
+// TestCutoffInvertsDue: records from a second before the cutoff are due now,
+// records from the cutoff on are not, for periods in days, months and years,
+// across month ends and leap days.
+func TestCutoffInvertsDue(t *testing.T) {
+	c, err := policy.Load("../examples/cipo-cloud/policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"access_packages", "request_records", "audit_log"} {
+		r, ok := c.Rule(key)
+		if !ok {
+			t.Fatalf("no rule %s", key)
+		}
+		for _, now := range []time.Time{
+			time.Date(2031, 3, 1, 10, 0, 0, 0, time.UTC),
+			time.Date(2032, 2, 29, 23, 59, 59, 0, time.UTC),
+			time.Date(2030, 12, 31, 0, 0, 0, 0, time.UTC),
+		} {
+			cut := c.Cutoff(r, now)
+			if prev := cut.Add(-time.Second); c.Due(r, prev).After(now) {
+				t.Errorf("%s at %v: a second before the cutoff (%v) is not due (due %v)", key, now, prev, c.Due(r, prev))
+			}
+			if !c.Due(r, cut).After(now) {
+				t.Errorf("%s at %v: the cutoff %v is due already", key, now, cut)
+			}
+		}
+	}
+}
