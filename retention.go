@@ -80,4 +80,62 @@ type RetentionStore interface {
 	AddRetentionCounts(ctx context.Context, counts []RetentionCount) error
 	// RetentionCounts lists the tenant's kept counts, by rule and combination.
 	RetentionCounts(ctx context.Context, tenantID string) ([]RetentionCount, error)
+	RetentionRecordStore
+}
+
+// Records privet keeps itself, which a retention rule may cover instead of
+// subject data.
+const (
+	RecordConsentEvents  = "consent_events"
+	RecordAuditEvents    = "audit_events"
+	RecordExportPackages = "export_packages"
+	RecordClosedRequests = "closed_requests"
+)
+
+// Retention actions.
+const (
+	RetentionDelete    = "delete"
+	RetentionAnonymize = "anonymize"
+	RetentionAggregate = "aggregate"
+)
+
+// RecordPrune is one batch of a rule over records: what to do to which kind
+// of the tenant's records, due before when.
+type RecordPrune struct {
+	TenantID string
+	Record   string    // RecordExportPackages or RecordClosedRequests
+	Action   string    // RetentionDelete or RetentionAnonymize
+	Before   time.Time // records whose period runs from before this are due
+	At       time.Time // now, as the anonymized rows record it
+	Limit    int
+	// Keep lists subjects whose records stay whatever their age: legal
+	// holds keep them.
+	Keep []string
+}
+
+// RetentionRecordStore prunes the records privet keeps itself, through their
+// indexes and a batch at a time, for the retention rules that cover them.
+type RetentionRecordStore interface {
+	// PruneConsentHistory deletes the consent events of the tenant's subjects
+	// that a later event of the same subject and purpose replaced. What the
+	// current decision rests on stays: the latest event per subject and
+	// purpose, visitor links and browser signals (GPC, DNT). It returns how
+	// many events it deleted.
+	PruneConsentHistory(ctx context.Context, tenantID string, subjectIDs []string) (int, error)
+	// CountRecordsBefore counts, by index, the records PruneRecordsBefore
+	// would act on (ignoring p.Limit): p.Record's records of p.TenantID
+	// (export packages created before p.Before; closed requests completed
+	// before it and not yet anonymized), except those of p.Keep.
+	CountRecordsBefore(ctx context.Context, p RecordPrune) (int64, error)
+	// PruneRecordsBefore acts on up to p.Limit of those records due before
+	// p.Before, oldest first: export packages are deleted with their chunks;
+	// closed requests are deleted, or anonymized (the subject, contact,
+	// status link, code and details dropped; type, jurisdiction, outcome and
+	// times kept for the reports). It returns how many it acted on.
+	PruneRecordsBefore(ctx context.Context, p RecordPrune) (int, error)
+	// DeleteAuditThrough deletes up to limit of the tenant's oldest audit
+	// events with Seq <= through, and once none is left, its checkpoints
+	// below through: the checkpoint at through is the chain's new anchor.
+	// It returns how many events it deleted.
+	DeleteAuditThrough(ctx context.Context, tenantID string, through int64, limit int) (int, error)
 }

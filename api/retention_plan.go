@@ -19,6 +19,8 @@ type retentionPlanOutput struct {
 	Body struct {
 		Items []retention.PlanItem `json:"items"`
 		Next  string               `json:"next,omitempty" doc:"Pass as after for the next page."`
+		// Records is on the first page only: it does not page.
+		Records []retention.RecordPlan `json:"records,omitempty" doc:"Privet's own records (audit events, export packages, closed requests) a sweep would act on now, per rule; on the first page only."`
 	}
 }
 
@@ -38,6 +40,11 @@ func (s *Server) retentionPlan(ctx context.Context, in *retentionPlanInput) (*re
 	}
 	out := &retentionPlanOutput{}
 	out.Body.Items = page.Items
+	if in.After == "" && in.SubjectID == "" {
+		if out.Body.Records, err = s.cfg.Retention.PlanRecords(ctx, TenantID(ctx)); err != nil {
+			return nil, err
+		}
+	}
 	if page.Next != nil {
 		out.Body.Next = retention.FormatCursor(*page.Next)
 	}

@@ -55,6 +55,12 @@ func TestHoldsAndPlanThroughTheAPI(t *testing.T) {
 		!strings.Contains(w.Body.String(), `"rule":"account_data"`) || !strings.Contains(w.Body.String(), `"hold_id":"`+h.ID+`"`) {
 		t.Fatalf("plan: %d %s", w.Code, w.Body)
 	}
+	// Privet's own records under the policy's rules, counted now.
+	for _, want := range []string{`"record":"audit_events","action":"delete"`, `"record":"export_packages"`, `"record":"closed_requests","action":"anonymize"`} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Fatalf("plan lacks %s: %s", want, w.Body)
+		}
+	}
 	if w := e.do(t, http.MethodGet, "/v1/retention/plan", e.adminB, ""); strings.Contains(w.Body.String(), id) {
 		t.Fatalf("tenant B sees tenant A's plan: %s", w.Body)
 	}

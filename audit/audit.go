@@ -92,6 +92,9 @@ type Report struct {
 	Events      int64  `json:"events"`
 	Checkpoints int    `json:"checkpoints"`
 	OK          bool   `json:"ok"`
+	// FirstSeq is the first event kept; events before it were deleted by
+	// retention, up to the signed checkpoint that anchors the chain now.
+	FirstSeq int64 `json:"first_seq,omitempty"`
 	// FirstBadSeq is the position of the first event that fails, 0 when OK.
 	FirstBadSeq int64  `json:"first_bad_seq,omitempty"`
 	Problem     string `json:"problem,omitempty"`
@@ -103,6 +106,12 @@ type Report struct {
 // must verify under the tenant's public key and its hash must equal the hash
 // of the event at its position, which catches a chain cut short or rewritten
 // from some point on. It names the first bad event.
+//
+// A chain whose oldest events retention deleted starts later: its first
+// event must link to the signed checkpoint just before it (or, while a prune
+// is under way, be vouched for by a later checkpoint), and an audit.prune
+// event in the verified chain must state that every missing event was
+// deleted up to a signed checkpoint.
 func (s *Service) Verify(ctx context.Context, tenantID string) (*Report, error) {
 	r := &Report{TenantID: tenantID}
 	var (
@@ -130,7 +139,7 @@ func (s *Service) Verify(ctx context.Context, tenantID string) (*Report, error) 
 	}
 
 	var prev []byte
-	var maxSeq int64
+	var maxSeq, first, pruned int64
 	q := privet.AuditQuery{Limit: MaxPage}
 	for {
 		evs, err := s.Events(ctx, tenantID, q)
@@ -138,6 +147,16 @@ func (s *Service) Verify(ctx context.Context, tenantID string) (*Report, error) 
 			return nil, err
 		}
 		for _, e := range evs {
+			if first == 0 {
+				first, maxSeq = e.Seq, e.Seq-1
+				if cp, ok := want[maxSeq]; ok {
+					prev = cp.Hash
+				} else if e.Seq > 1 {
+					// A prune cut short: the checkpoint it deletes up to,
+					// later in the chain, vouches for this event.
+					prev = e.PrevHash
+				}
+			}
 			expected := maxSeq + 1
 			switch {
 			case e.Seq != expected:
@@ -150,6 +169,11 @@ func (s *Service) Verify(ctx context.Context, tenantID string) (*Report, error) 
 			if cp, ok := want[e.Seq]; ok && !bytes.Equal(cp.Hash, e.Hash) {
 				return r.fail(e.Seq, "it differs from the signed checkpoint at this position"), nil
 			}
+			if e.Action == PruneAction && e.ActorID == PruneActor.ID {
+				if _, through, ok := ParsePruneReason(e.Reason); ok && want[through] != nil {
+					pruned = max(pruned, through)
+				}
+			}
 			prev, maxSeq = e.Hash, e.Seq
 			r.Events++
 		}
@@ -157,6 +181,12 @@ func (s *Service) Verify(ctx context.Context, tenantID string) (*Report, error) 
 			break
 		}
 		q.AfterSeq = maxSeq
+	}
+	if first > 1 {
+		r.FirstSeq = first
+		if pruned < first-1 {
+			return r.fail(1, fmt.Sprintf("events 1 to %d are missing and no audit.prune event accounts for them: events were deleted", first-1)), nil
+		}
 	}
 	for _, cp := range cps {
 		if cp.Seq > maxSeq {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/deadline"
 )
 
@@ -19,10 +20,79 @@ const (
 
 // Retention actions.
 const (
-	ActionDelete    = "delete"
-	ActionAnonymize = "anonymize"
-	ActionAggregate = "aggregate"
+	ActionDelete    = privet.RetentionDelete
+	ActionAnonymize = privet.RetentionAnonymize
+	ActionAggregate = privet.RetentionAggregate
 )
+
+// Records privet keeps itself, which a rule may cover instead of subject
+// data (RetentionRule.Records).
+const (
+	RecordConsentEvents  = privet.RecordConsentEvents
+	RecordAuditEvents    = privet.RecordAuditEvents
+	RecordExportPackages = privet.RecordExportPackages
+	RecordClosedRequests = privet.RecordClosedRequests
+)
+
+// recordKind is what can happen to one kind of record, and after what.
+type recordKind struct {
+	triggers []string
+	actions  []string
+}
+
+// recordKinds says which triggers and actions apply to each record. Consent
+// events belong to a subject, so the subject's own triggers start them; the
+// others are swept tenant-wide from their own time: an audit event from when
+// it was written, a package from its creation, a request from its completion.
+var recordKinds = map[string]recordKind{
+	RecordConsentEvents:  {triggers: []string{TriggerAccountClosed, TriggerRelationshipEnd, TriggerLastActivity, TriggerConsentWithdrawn}, actions: []string{ActionDelete}},
+	RecordAuditEvents:    {triggers: []string{TriggerCollected}, actions: []string{ActionDelete}},
+	RecordExportPackages: {triggers: []string{TriggerCollected, TriggerRequestCompleted}, actions: []string{ActionDelete}},
+	RecordClosedRequests: {triggers: []string{TriggerRequestCompleted}, actions: []string{ActionDelete, ActionAnonymize}},
+}
+
+// PerSubject reports whether the rule acts subject by subject, scheduled
+// when its trigger happens to a subject: rules over subject data, and rules
+// over consent events (a subject's consent history). The other records are
+// swept tenant-wide by their own time.
+func (r *RetentionRule) PerSubject() bool {
+	return len(r.Categories)+len(r.Purposes) > 0 || slices.Contains(r.Records, RecordConsentEvents)
+}
+
+// RecordRules returns the rules over records swept tenant-wide (audit
+// events, export packages, closed requests), in policy order.
+func (c *Compiled) RecordRules() []RetentionRule {
+	var rules []RetentionRule
+	for _, r := range c.Policy.Retention.Rules {
+		if len(r.Records) > 0 && !r.PerSubject() {
+			rules = append(rules, r)
+		}
+	}
+	return rules
+}
+
+// Cutoff returns the first trigger time, to the second, whose period under
+// r has not ended by now: records of r from before it are due. It inverts
+// Due by search, because calendar months have no exact inverse.
+func (c *Compiled) Cutoff(r *RetentionRule, now time.Time) time.Time {
+	// Due(t) is non-decreasing in t and Due(t) >= t, so the cutoff lies in
+	// [now - (Due(now)-now) - 1 day, now].
+	lo, hi := now.Add(-c.Due(r, now).Sub(now)-48*time.Hour), now
+	for hi.Sub(lo) > time.Second {
+		mid := lo.Add(hi.Sub(lo) / 2)
+		if c.Due(r, mid).After(now) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	// Whole seconds: the first one whose period has not ended.
+	cut := lo.Truncate(time.Second)
+	for !c.Due(r, cut).After(now) {
+		cut = cut.Add(time.Second)
+	}
+	return cut
+}
 
 // DefaultK is the smallest group an anonymized combination is kept for when
 // the policy does not say.
@@ -61,8 +131,8 @@ func (c *Compiled) RulesForCategory(category, trigger string) []RetentionRule {
 }
 
 // RulesForPurpose returns the rules started by trigger that name purpose or
-// cover a category the purpose reads: withdrawing consent to a purpose starts
-// both.
+// cover a category the purpose reads, and those over consent history:
+// withdrawing consent to a purpose starts them all.
 func (c *Compiled) RulesForPurpose(purpose, trigger string) []RetentionRule {
 	p, ok := c.purposes[purpose]
 	if !ok {
@@ -70,7 +140,7 @@ func (c *Compiled) RulesForPurpose(purpose, trigger string) []RetentionRule {
 	}
 	var rules []RetentionRule
 	for _, r := range c.RulesFor(trigger) {
-		if slices.Contains(r.Purposes, purpose) || slices.ContainsFunc(p.Categories, func(cat string) bool { return c.ruleCovers(r, cat) }) {
+		if slices.Contains(r.Purposes, purpose) || slices.Contains(r.Records, RecordConsentEvents) || slices.ContainsFunc(p.Categories, func(cat string) bool { return c.ruleCovers(r, cat) }) {
 			rules = append(rules, r)
 		}
 	}

@@ -27,6 +27,9 @@ func TestRetentionProblems(t *testing.T) {
 		`62:15: retention.rules[6].period: 8y is longer than retention.ceiling 7y`,
 		`63:15: retention.rules[6].action: "frobnicate" is not one of delete, anonymize, aggregate`,
 		`69:7: retention.rules[8]: contradicts retention.rules[7]: both cover "analytics.reporting" after consent_withdrawn but say delete 30d and delete 60d`,
+		`75:17: retention.rules[9].records[0]: trigger account_closed cannot apply to audit_events: it is started by collected`,
+		`80:17: retention.rules[10].records[0]: export_packages cannot be anonymized: only delete`,
+		`86:16: retention.rules[11].records: a rule covers records or subject data, not both`,
 	}
 	var got []string
 	for _, p := range ps.List {
@@ -54,7 +57,7 @@ func TestRetentionAccessors(t *testing.T) {
 		}
 		return k
 	}
-	if got := keys(c.RulesFor(policy.TriggerAccountClosed)); !slices.Equal(got, []string{"account_data"}) {
+	if got := keys(c.RulesFor(policy.TriggerAccountClosed)); !slices.Equal(got, []string{"account_data", "consent_history"}) {
 		t.Errorf("RulesFor(account_closed) = %v", got)
 	}
 	if got := keys(c.RulesForCategory("user.contact.email", policy.TriggerAccountClosed)); !slices.Equal(got, []string{"account_data"}) {
@@ -99,5 +102,34 @@ func TestDueCappedByCeiling(t *testing.T) {
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	if got, want := c.Due(&r, t0), t0.AddDate(7, 0, 0); !got.Equal(want) {
 		t.Errorf("Due = %v, want %v", got, want)
+	}
+}
+
+// TestCutoffInvertsDue: records from a second before the cutoff are due now,
+// records from the cutoff on are not, for periods in days, months and years,
+// across month ends and leap days.
+func TestCutoffInvertsDue(t *testing.T) {
+	c, err := policy.Load("../examples/cipo-cloud/policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"access_packages", "request_records", "audit_log"} {
+		r, ok := c.Rule(key)
+		if !ok {
+			t.Fatalf("no rule %s", key)
+		}
+		for _, now := range []time.Time{
+			time.Date(2031, 3, 1, 10, 0, 0, 0, time.UTC),
+			time.Date(2032, 2, 29, 23, 59, 59, 0, time.UTC),
+			time.Date(2030, 12, 31, 0, 0, 0, 0, time.UTC),
+		} {
+			cut := c.Cutoff(r, now)
+			if prev := cut.Add(-time.Second); c.Due(r, prev).After(now) {
+				t.Errorf("%s at %v: a second before the cutoff (%v) is not due (due %v)", key, now, prev, c.Due(r, prev))
+			}
+			if !c.Due(r, cut).After(now) {
+				t.Errorf("%s at %v: the cutoff %v is due already", key, now, cut)
+			}
+		}
 	}
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/privet-dev/privet/deadline"
 )
@@ -68,6 +69,21 @@ func (v *validator) firable(i int) {
 		if len(r.Purposes) == 0 && len(r.Categories) > 0 && !v.anyRefusableReads(r.Categories) {
 			v.add(path+".trigger", "consent_withdrawn can never fire: no purpose with an opt_in or opt_out mechanism reads these categories")
 		}
+	}
+	if len(r.Records) > 0 && subjectData {
+		v.add(path+".records", "a rule covers records or subject data, not both: split it in two")
+	}
+	for j, rec := range r.Records {
+		kind, ok := recordKinds[rec]
+		if !ok || r.Trigger == TriggerRequestCompleted {
+			continue // unknown records are reported once, by the enum check; request records below
+		}
+		if r.Trigger != "" && inEnum("trigger", r.Trigger) && !slices.Contains(kind.triggers, r.Trigger) {
+			v.add(fmt.Sprintf("%s.records[%d]", path, j), "trigger %s cannot apply to %s: it is started by %s", r.Trigger, rec, strings.Join(kind.triggers, ", "))
+		}
+		v.recordAction(fmt.Sprintf("%s.records[%d]", path, j), rec, r.Action)
+	}
+	switch r.Trigger {
 	case TriggerRequestCompleted:
 		if subjectData {
 			v.add(path+".trigger", "request_completed starts only records (export_packages, closed_requests), not categories or purposes")
@@ -75,8 +91,19 @@ func (v *validator) firable(i int) {
 		for j, rec := range r.Records {
 			if rec != "export_packages" && rec != "closed_requests" {
 				v.add(fmt.Sprintf("%s.records[%d]", path, j), "%q is not a request record: request_completed starts only export_packages and closed_requests", clip(rec))
+			} else {
+				v.recordAction(fmt.Sprintf("%s.records[%d]", path, j), rec, r.Action)
 			}
 		}
+	}
+}
+
+// recordAction reports an action that cannot happen to a kind of record
+// (an export package cannot be anonymized: it is deleted or kept).
+func (v *validator) recordAction(path, record, action string) {
+	kind := recordKinds[record]
+	if action != "" && inEnum("action", action) && !slices.Contains(kind.actions, action) {
+		v.add(path, "%s cannot be %sd: only %s", record, action, strings.Join(kind.actions, ", "))
 	}
 }
 

@@ -20,8 +20,8 @@ func schedule(pol *policy.Compiled, tenantID, subjectID string, rules []policy.R
 	items := make([]privet.RetentionItem, 0, len(rules))
 	for i := range rules {
 		r := &rules[i]
-		if len(r.Categories)+len(r.Purposes) == 0 {
-			continue // records privet keeps itself have no subject item
+		if !r.PerSubject() {
+			continue // records swept tenant-wide have no subject item
 		}
 		items = append(items, privet.RetentionItem{TenantID: tenantID, SubjectID: subjectID, RuleKey: r.Key, Action: r.Action, DueAt: pol.Due(r, at)})
 	}

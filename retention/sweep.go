@@ -23,6 +23,9 @@ type Report struct {
 	Dropped    int `json:"dropped"`    // items of rules the policy no longer has, or of subjects gone
 	// Held lists what legal holds kept, with the reason of each hold.
 	Held []Held `json:"held,omitempty"`
+	// Records is what rules over privet's own records did, per tenant,
+	// rule and kind of record.
+	Records []RecordReport `json:"records,omitempty"`
 }
 
 // Held is one item a hold kept.
@@ -38,7 +41,8 @@ type Held struct {
 const maxHeldReported = 1000
 
 // Sweep acts on every item due at or before now, in batches of s.Batch, each
-// batch in its own transaction. Cancelling ctx stops between statements; the
+// batch in its own transaction, then on the records privet keeps itself that
+// are due (see records). Cancelling ctx stops between statements; the
 // next sweep finishes what is left and repeats nothing.
 //
 // Reading and writing overlap: while one batch is written, the next is read
@@ -72,7 +76,10 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return rep, err
 	}
-	return rep, st.flush(ctx)
+	if err := st.flush(ctx); err != nil {
+		return rep, err
+	}
+	return rep, st.records(ctx)
 }
 
 // fetched is one batch read ahead: its items and their subjects.
@@ -242,9 +249,20 @@ func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.Rete
 		shredded []privet.RetentionItem // of erased subjects whose key may remain: leave after shredding
 		toShred  idSet
 	)
+	var history []privet.RetentionItem // items of rules over consent history
 	for _, it := range items {
 		sub := byID[it.SubjectID]
 		rule, ok := ts.rule(it.RuleKey)
+		if ok && sub != nil && slices.Contains(rule.Records, privet.RecordConsentEvents) {
+			// Consent history outlives erasure (it proves what was allowed),
+			// so it is pruned whatever the subject's status.
+			if h := ts.holdFor(sub.ID, ""); h != nil {
+				st.held(sub.ID, it.RuleKey, "", h)
+			} else {
+				history = append(history, it)
+			}
+			continue
+		}
 		switch {
 		case sub == nil || !ok:
 			st.rep.Dropped++
@@ -287,7 +305,18 @@ func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.Rete
 		}
 		events = append(events, ev)
 	}
-	err = st.s.Store.Update(ctx, func(tx privet.Tx) error {
+	var pruned int
+	for _, it := range history {
+		rule, _ := ts.rule(it.RuleKey)
+		ev := system.Event(tenantID, "retention."+rule.Action, st.now)
+		ev.SubjectID, ev.Reason = it.SubjectID, "rule "+rule.Key+"; consent history: choices replaced by later ones"
+		events = append(events, ev)
+		done = append(done, it)
+	}
+	err = st.s.Store.Update(ctx, func(tx privet.Tx) (err error) {
+		if pruned, err = tx.PruneConsentHistory(ctx, tenantID, itemSubjects(history)); err != nil {
+			return err
+		}
 		for _, p := range plans {
 			if p.erase {
 				continue
@@ -317,6 +346,12 @@ func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.Rete
 	}
 	st.rep.Done += len(st.pending)
 	st.pending = st.pending[:0]
+	if len(history) > 0 {
+		// One statement prunes the batch: its count goes to the first rule
+		// (a policy rarely has two over consent history).
+		rule, _ := ts.rule(history[0].RuleKey)
+		st.record(tenantID, rule, privet.RecordConsentEvents, rule.Action, pruned)
+	}
 	touched := make(map[string]bool, len(plans))
 	for _, p := range plans {
 		touched[subjectKey(tenantID, p.item.SubjectID)] = true
@@ -396,6 +431,15 @@ func (st *sweep) wasTouched(key string) bool {
 		}
 	}
 	return false
+}
+
+// itemSubjects lists the items' subjects, without repeats.
+func itemSubjects(items []privet.RetentionItem) []string {
+	var ids idSet
+	for _, it := range items {
+		ids.add(it.SubjectID)
+	}
+	return ids.list
 }
 
 // idSet is a list of ids without repeats, in first-seen order.

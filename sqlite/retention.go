@@ -87,22 +87,26 @@ func (t *tx) ScheduledRetention(ctx context.Context, tenantID string, f privet.R
 	return scanItems(t.query(ctx, q, append(args, pageLimit(f.Limit))...))
 }
 
-// DoneRetention deletes by primary key, one prepared statement per item: a
-// row-value IN over a subquery would not use the key.
+// DoneRetention deletes by primary key, one statement per tenant and rule:
+// the subject ids come as one JSON list, and the equalities on tenant and
+// rule around the IN let SQLite look each row up by its key.
 func (t *tx) DoneRetention(ctx context.Context, items []privet.RetentionItem) error {
 	if len(items) == 0 {
 		return nil
 	}
-	if !t.write {
-		return errWriteInView()
-	}
-	stmt, err := t.q.PrepareContext(t.ctx(ctx), `DELETE FROM retention_due WHERE tenant_id = ? AND subject_id = ? AND rule_key = ?`)
-	if err != nil {
-		return dbError("retention done", err)
-	}
-	defer stmt.Close()
+	type group struct{ tenant, rule string }
+	var order []group
+	ids := map[group][]string{}
 	for _, it := range items {
-		if _, err := stmt.ExecContext(t.ctx(ctx), it.TenantID, it.SubjectID, it.RuleKey); err != nil {
+		g := group{it.TenantID, it.RuleKey}
+		if _, ok := ids[g]; !ok {
+			order = append(order, g)
+		}
+		ids[g] = append(ids[g], it.SubjectID)
+	}
+	for _, g := range order {
+		if _, err := t.exec(ctx, `DELETE FROM retention_due WHERE tenant_id = ? AND rule_key = ?
+			AND subject_id IN (SELECT value FROM json_each(?))`, g.tenant, g.rule, jsonList(ids[g])); err != nil {
 			return dbError("retention done", err)
 		}
 	}
@@ -198,6 +202,9 @@ func (t *tx) EraseSubjects(ctx context.Context, tenantID string, ids []string, a
 func (t *tx) AppendAudits(ctx context.Context, events []*privet.AuditEvent) error {
 	if len(events) == 0 {
 		return nil
+	}
+	if !t.write {
+		return errWriteInView()
 	}
 	tenantID := events[0].TenantID
 	return t.savepoint(ctx, func() error {

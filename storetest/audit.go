@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -278,5 +279,37 @@ func testAuditRollbacks(t *testing.T, st privet.Store, tenantID, otherID string)
 	}
 	if last := all[len(all)-1]; last.Action != "after" {
 		t.Fatalf("last event is %q, want after", last.Action)
+	}
+}
+
+// testAuditBatch appends batches of events of every size around the
+// statement sizes an engine may use (one event, many at once, a remainder),
+// after a single append: one unbroken chain, stored as appended.
+func testAuditBatch(t *testing.T, open OpenFunc) {
+	st, _ := open(t)
+	ctx := context.Background()
+	tn := newTenant(t, st)
+	var appended []*privet.AuditEvent
+	update(t, st, func(tx privet.Tx) error {
+		e := &privet.AuditEvent{TenantID: tn.ID, Time: now(), ActorType: privet.ActorSystem, Action: "first", Result: privet.ResultOK}
+		appended = append(appended, e)
+		return tx.AppendAudit(ctx, e)
+	})
+	for _, n := range []int{1, 63, 64, 65, 200} {
+		batch := make([]*privet.AuditEvent, n)
+		for i := range batch {
+			batch[i] = &privet.AuditEvent{TenantID: tn.ID, Time: now(), ActorType: privet.ActorSystem, ActorID: "retention",
+				Action: "retention.delete", SubjectID: fmt.Sprintf("sub_%d_%d", n, i), Result: privet.ResultOK, Reason: "rule r"}
+			if i%2 == 0 {
+				batch[i].Categories = []string{"user.name"}
+			}
+		}
+		update(t, st, func(tx privet.Tx) error { return tx.AppendAudits(ctx, batch) })
+		appended = append(appended, batch...)
+	}
+	got := allEvents(t, st, tn.ID)
+	verifyChain(t, got)
+	if !reflect.DeepEqual(got, appended) {
+		t.Fatalf("stored %d events, appended %d, or they differ", len(got), len(appended))
 	}
 }

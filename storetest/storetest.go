@@ -37,6 +37,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
 	t.Run("TenantIsolation", func(t *testing.T) { testTenantIsolation(t, open) })
 	t.Run("AuditChain", func(t *testing.T) { testAuditChain(t, open) })
+	t.Run("AuditBatch", func(t *testing.T) { testAuditBatch(t, open) })
 	t.Run("AuditQuery", func(t *testing.T) { testAuditQuery(t, open) })
 	t.Run("ConsentLedger", func(t *testing.T) { testConsentLedger(t, open) })
 	t.Run("Packages", func(t *testing.T) { testPackages(t, open) })
@@ -63,6 +64,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("Holds", func(t *testing.T) { testHolds(t, open) })
 	t.Run("RetentionSchedule", func(t *testing.T) { testRetentionSchedule(t, open) })
 	t.Run("RetentionBatches", func(t *testing.T) { testRetentionBatches(t, open) })
+	t.Run("RetentionRecords", func(t *testing.T) { testRetentionRecords(t, open) })
 	t.Run("DataKeyBatches", func(t *testing.T) { testDataKeyBatches(t, open) })
 }
 

@@ -28,7 +28,11 @@ func (a *app) auditCommand() *cobra.Command {
 				if !r.OK {
 					return privet.Errorf(privet.EINTEGRITY, "audit log of %s fails at event %d: %s", tenantID, r.FirstBadSeq, r.Problem)
 				}
-				_, err = fmt.Fprintf(a.out, "audit log of %s verified: %d events, %d signed checkpoints\n", tenantID, r.Events, r.Checkpoints)
+				msg := fmt.Sprintf("audit log of %s verified: %d events, %d signed checkpoints", tenantID, r.Events, r.Checkpoints)
+				if r.FirstSeq > 1 {
+					msg += fmt.Sprintf("; events before %d deleted by retention up to a signed checkpoint", r.FirstSeq)
+				}
+				_, err = fmt.Fprintln(a.out, msg)
 				return err
 			})
 		},

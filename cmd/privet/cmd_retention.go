@@ -22,7 +22,7 @@ func (a *app) retentionCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "retention", Short: "Show what retention will do, or sweep now (needs --policy or --demo)", Args: noArgs}
 	plan := &cobra.Command{
 		Use:   "plan",
-		Short: "Print what will happen to which subject's data, and when; changes nothing",
+		Short: "Print what will happen to which subject's data, and when, and which of privet's own records are due; changes nothing",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f := privet.RetentionFilter{SubjectID: subjectID, Limit: 1000}
@@ -53,6 +53,24 @@ func (a *app) retentionCommand() *cobra.Command {
 						break
 					}
 					f.After = *page.Next
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
+				// Records privet keeps itself, swept tenant-wide: how many a
+				// sweep would act on now.
+				recs, err := m.Retention.PlanRecords(ctx, tenantID)
+				if err != nil || len(recs) == 0 {
+					return err
+				}
+				fmt.Fprintln(a.out)
+				fmt.Fprintln(tw, "RECORDS	RULE	ACTION	DUE NOW	FROM BEFORE	THROUGH EVENT")
+				for _, r := range recs {
+					through := ""
+					if r.ThroughSeq > 0 {
+						through = fmt.Sprint(r.ThroughSeq)
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", r.Record, r.RuleKey, r.Action, r.Due, r.DueBefore.Format(time.DateOnly), through)
 				}
 				return tw.Flush()
 			})

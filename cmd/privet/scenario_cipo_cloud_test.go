@@ -539,6 +539,40 @@ func scenarioCIPOCloud(t *testing.T, engine string) {
 		if code, out := s.call("POST", "/v1/policy/versions", map[string]any{"source": src}); code != http.StatusUnprocessableEntity {
 			t.Errorf("a rule past the seven-year ceiling = %d %v, want 422", code, out)
 		}
+
+		// Seven years hold for what privet keeps about people too: the audit
+		// log is deleted up to a checkpoint signed more than seven years ago,
+		// and still proves itself from there.
+		if code, out, errOut := s.cli("audit", "checkpoint", "--tenant", s.tenant); code != 0 {
+			t.Fatalf("audit checkpoint: %d %s %s", code, out, errOut)
+		}
+		cp := s.must(http.StatusOK, "POST", "/v1/audit/verify", nil)
+		before, _ := cp["events"].(float64)
+		if code, out, _ := s.cli("retention", "plan", "--tenant", s.tenant); code != 0 || !strings.Contains(out, "audit_events") {
+			t.Fatalf("retention plan: %d %s", code, out)
+		}
+		s.advanceDays(7*366 + 1)
+		// A litigation hold still in force (C7's) keeps the log whole from
+		// the held person's first event: nothing of it goes yet.
+		c.sweep()
+		if v := s.must(http.StatusOK, "POST", "/v1/audit/verify", nil); v["ok"] != true || v["first_seq"] != nil {
+			t.Fatalf("the audit log was cut under a litigation hold: %v", v)
+		}
+		holds, _ := s.must(http.StatusOK, "GET", "/v1/holds?active=true", nil)["holds"].([]any)
+		for _, h := range holds {
+			s.must(http.StatusOK, "POST", "/v1/holds/"+h.(map[string]any)["id"].(string)+"/release", nil)
+		}
+		c.sweep()
+		v := s.must(http.StatusOK, "POST", "/v1/audit/verify", nil)
+		if v["ok"] != true {
+			t.Fatalf("the audit log no longer verifies after retention: %v", v)
+		}
+		if first, _ := v["first_seq"].(float64); first < before {
+			t.Errorf("audit log starts at event %v after seven years, want after the %v events signed before", v["first_seq"], before)
+		}
+		if code, out, _ := s.cli("audit", "verify", "--tenant", s.tenant); code != 0 || !strings.Contains(out, "deleted by retention") {
+			t.Errorf("privet audit verify = %d %q", code, out)
+		}
 	})
 
 	promise(t, service, "C9", func(t *testing.T) {
