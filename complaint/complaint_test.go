@@ -2,14 +2,13 @@ package complaint_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/complaint"
-	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/crypto/cryptotest"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/storetest"
@@ -44,14 +43,7 @@ func example(t *testing.T, name string) *policy.Compiled {
 func newEnv(t *testing.T, engine, name string) *env {
 	t.Helper()
 	store, keys := storetest.Open(t, engine)
-	path := filepath.Join(t.TempDir(), "master.json")
-	if err := crypto.CreateMasterFile(path); err != nil {
-		t.Fatal(err)
-	}
-	master, err := crypto.OpenMasterFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	master := cryptotest.Master(t)
 	clock := privet.NewManualClock(start)
 	policies := vault.StaticPolicy{Compiled: example(t, name)}
 	ten := &tenancy.Service{Store: store, Master: master, Clock: clock}

@@ -10,6 +10,7 @@ import (
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/crypto/cryptotest"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/postgres"
@@ -93,14 +94,7 @@ func openPostgres(t testing.TB, schema string) privet.Store {
 
 func newMaster(t testing.TB) *crypto.Master {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "master.json")
-	if err := crypto.CreateMasterFile(path); err != nil {
-		t.Fatal(err)
-	}
-	m, err := crypto.OpenMasterFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := cryptotest.Master(t)
 	return m
 }
 

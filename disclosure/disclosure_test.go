@@ -2,14 +2,13 @@ package disclosure_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/privet-dev/privet"
-	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/crypto/cryptotest"
 	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/notify"
@@ -54,14 +53,7 @@ type env struct {
 func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
 	store, keys := storetest.Open(t, engine)
-	path := filepath.Join(t.TempDir(), "master.json")
-	if err := crypto.CreateMasterFile(path); err != nil {
-		t.Fatal(err)
-	}
-	master, err := crypto.OpenMasterFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	master := cryptotest.Master(t)
 	src, err := examples.FS.ReadFile("kipsu/policy.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -4,12 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/crypto/cryptotest"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/export"
 	"github.com/privet-dev/privet/policy"
@@ -34,14 +34,7 @@ func examplePolicy(tb testing.TB) *policy.Compiled {
 
 func newMaster(tb testing.TB) *crypto.Master {
 	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "master.json")
-	if err := crypto.CreateMasterFile(path); err != nil {
-		tb.Fatal(err)
-	}
-	m, err := crypto.OpenMasterFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	m := cryptotest.Master(tb)
 	return m
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/consent"
-	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/crypto/cryptotest"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/notify"
 	"github.com/privet-dev/privet/policies"
@@ -46,15 +45,9 @@ type env struct {
 func newEnv(t testing.TB, engine string) *env {
 	t.Helper()
 	store, keys := storetest.Open(t, engine)
-	path := filepath.Join(t.TempDir(), "master.json")
-	if err := crypto.CreateMasterFile(path); err != nil {
-		t.Fatal(err)
-	}
-	master, err := crypto.OpenMasterFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	master := cryptotest.Master(t)
 	e := &env{store: store, clock: privet.NewManualClock(start), sender: &sender{}}
+	var err error
 	if e.fallback, err = policy.Parse("cipo-cloud/policy.yaml", source(t)); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/audit"
-	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/crypto/cryptotest"
 	"github.com/privet-dev/privet/postgres"
 	"github.com/privet-dev/privet/storetest"
 	"github.com/privet-dev/privet/tenancy"
@@ -144,14 +143,7 @@ func TestTwoStoresOneChain(t *testing.T) {
 	url := testURL(t)
 	schema := storetest.FreshSchema(t, url, "privet_test")
 	stores := []*postgres.Store{openOn(t, url, schema), openOn(t, url, schema)}
-	path := filepath.Join(t.TempDir(), "master.json")
-	if err := crypto.CreateMasterFile(path); err != nil {
-		t.Fatal(err)
-	}
-	master, err := crypto.OpenMasterFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	master := cryptotest.Master(t)
 	ten := &tenancy.Service{Store: stores[0], Master: master, Clock: privet.SystemClock{}}
 	var tenants []string
 	for _, name := range []string{"a", "b", "c"} {

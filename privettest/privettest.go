@@ -5,7 +5,6 @@
 package privettest
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/privet-dev/privet"
@@ -13,6 +12,7 @@ import (
 	"github.com/privet-dev/privet/complaint"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/crypto/cryptotest"
 	"github.com/privet-dev/privet/disclosure"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/incident"
@@ -71,14 +71,7 @@ func New(t testing.TB, example string) *Services {
 func NewOn(t testing.TB, engine, example string) *Services {
 	t.Helper()
 	store, keys := storetest.Open(t, engine)
-	path := filepath.Join(t.TempDir(), "master.json")
-	if err := crypto.CreateMasterFile(path); err != nil {
-		t.Fatal(err)
-	}
-	master, err := crypto.OpenMasterFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	master := cryptotest.Master(t)
 	name := example + "/policy.yaml"
 	src, err := examples.FS.ReadFile(name)
 	if err != nil {

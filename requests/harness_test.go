@@ -3,7 +3,6 @@ package requests_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/consent"
 	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/crypto/cryptotest"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/requests"
@@ -142,14 +142,7 @@ func newEnv(t testing.TB, example string) *env {
 func newEnvOn(t testing.TB, engine, example string, edits ...func(string) string) *env {
 	t.Helper()
 	store, keys := storetest.Open(t, engine)
-	path := filepath.Join(t.TempDir(), "master.json")
-	if err := crypto.CreateMasterFile(path); err != nil {
-		t.Fatal(err)
-	}
-	master, err := crypto.OpenMasterFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	master := cryptotest.Master(t)
 	name := example + "/policy.yaml"
 	src, err := examples.FS.ReadFile(name)
 	if err != nil {

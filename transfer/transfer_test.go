@@ -11,7 +11,7 @@ import (
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/consent"
-	"github.com/privet-dev/privet/crypto"
+	"github.com/privet-dev/privet/crypto/cryptotest"
 	"github.com/privet-dev/privet/examples"
 	"github.com/privet-dev/privet/policy"
 	"github.com/privet-dev/privet/storetest"
@@ -58,14 +58,7 @@ func newEnv(t *testing.T, engine, src string) *env { return newEnvTB(t, engine, 
 func newEnvTB(t testing.TB, engine, src string) *env {
 	t.Helper()
 	store, keys := storetest.Open(t, engine)
-	path := filepath.Join(t.TempDir(), "master.json")
-	if err := crypto.CreateMasterFile(path); err != nil {
-		t.Fatal(err)
-	}
-	master, err := crypto.OpenMasterFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	master := cryptotest.Master(t)
 	clock := privet.NewManualClock(start)
 	pol := loadPolicy(t, src)
 	policies := vault.StaticPolicy{Compiled: pol}

@@ -41,19 +41,18 @@ type Server struct {
 	srv  *smtp.Server
 	addr string
 
-	mu       sync.Mutex
-	messages []Message
-	arrived  chan struct{} // closed and replaced whenever a message arrives
-	reject   map[string]bool
-	stall    chan struct{} // non-nil: DATA blocks until it is closed
-	stalled  chan struct{} // closed when a DATA starts blocking
-	auths    int           // AUTH exchanges that reached the server
+	inbox   inbox[Message]
+	mu      sync.Mutex
+	reject  map[string]bool
+	stall   chan struct{} // non-nil: DATA blocks until it is closed
+	stalled chan struct{} // closed when a DATA starts blocking
+	auths   int           // AUTH exchanges that reached the server
 }
 
 // NewServer starts a server and stops it at the end of t.
 func NewServer(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{arrived: make(chan struct{}), reject: map[string]bool{}}
+	s := &Server{reject: map[string]bool{}}
 	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
 		return &exchange{s: s}, nil
 	}))
@@ -125,39 +124,15 @@ func (s *Server) AuthAttempts() int {
 }
 
 // Messages returns the messages accepted so far, oldest first.
-func (s *Server) Messages() []Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Message(nil), s.messages...)
-}
+func (s *Server) Messages() []Message { return s.inbox.all() }
 
 // WaitFor blocks until at least n messages have arrived, and returns them,
 // or returns ctx's error.
 func (s *Server) WaitFor(ctx context.Context, n int) ([]Message, error) {
-	for {
-		s.mu.Lock()
-		if len(s.messages) >= n {
-			out := append([]Message(nil), s.messages...)
-			s.mu.Unlock()
-			return out, nil
-		}
-		arrived := s.arrived
-		s.mu.Unlock()
-		select {
-		case <-arrived:
-		case <-ctx.Done():
-			return nil, fmt.Errorf("notifytest: waiting for %d messages: %w", n, ctx.Err())
-		}
-	}
+	return s.inbox.waitFor(ctx, n, "messages")
 }
 
-func (s *Server) add(m Message) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.messages = append(s.messages, m)
-	close(s.arrived)
-	s.arrived = make(chan struct{})
-}
+func (s *Server) add(m Message) { s.inbox.add(m) }
 
 // exchange is one client connection: its envelope, reset after each message.
 type exchange struct {

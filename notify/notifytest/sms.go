@@ -29,17 +29,16 @@ type SMSServer struct {
 	srv    *httptest.Server
 	secret string
 
-	mu       sync.Mutex
-	messages []SMS
-	arrived  chan struct{} // closed and replaced whenever a message arrives
-	refused  int
+	inbox   inbox[SMS]
+	mu      sync.Mutex // guards refused
+	refused int
 }
 
 // NewSMSServer starts a receiver checking signatures with secret (at least
 // 16 characters, as privet requires).
 func NewSMSServer(t testing.TB, secret string) *SMSServer {
 	t.Helper()
-	s := &SMSServer{secret: secret, arrived: make(chan struct{})}
+	s := &SMSServer{secret: secret}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	return s
@@ -52,11 +51,7 @@ func (s *SMSServer) URL() string { return s.srv.URL + "/sms" }
 func (s *SMSServer) Secret() string { return s.secret }
 
 // Messages returns the messages accepted so far, oldest first.
-func (s *SMSServer) Messages() []SMS {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]SMS(nil), s.messages...)
-}
+func (s *SMSServer) Messages() []SMS { return s.inbox.all() }
 
 // Refused is the number of requests refused for a bad signature or body.
 func (s *SMSServer) Refused() int {
@@ -68,21 +63,7 @@ func (s *SMSServer) Refused() int {
 // WaitFor blocks until at least n messages have arrived, and returns them,
 // or returns ctx's error.
 func (s *SMSServer) WaitFor(ctx context.Context, n int) ([]SMS, error) {
-	for {
-		s.mu.Lock()
-		if len(s.messages) >= n {
-			out := append([]SMS(nil), s.messages...)
-			s.mu.Unlock()
-			return out, nil
-		}
-		arrived := s.arrived
-		s.mu.Unlock()
-		select {
-		case <-arrived:
-		case <-ctx.Done():
-			return nil, fmt.Errorf("notifytest: waiting for %d text messages: %w", n, ctx.Err())
-		}
-	}
+	return s.inbox.waitFor(ctx, n, "text messages")
 }
 
 func (s *SMSServer) serve(w http.ResponseWriter, r *http.Request) {
@@ -96,15 +77,13 @@ func (s *SMSServer) serve(w http.ResponseWriter, r *http.Request) {
 			err = json.Unmarshal(body, &m)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err != nil || m.To == "" || m.Text == "" {
+		s.mu.Lock()
 		s.refused++
+		s.mu.Unlock()
 		http.Error(w, "refused", http.StatusUnauthorized)
 		return
 	}
-	s.messages = append(s.messages, m)
-	close(s.arrived)
-	s.arrived = make(chan struct{})
+	s.inbox.add(m)
 	w.WriteHeader(http.StatusNoContent)
 }
