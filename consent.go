@@ -113,8 +113,13 @@ type ConsentStore interface {
 	// ConsentEvent returns the tenant's event with the id. ENOTFOUND if none.
 	ConsentEvent(ctx context.Context, tenantID, id string) (*ConsentEvent, error)
 	// ConsentEventsAfter returns up to limit events of every tenant with a
-	// Seq above afterSeq, in Seq order: how a server fills its memory.
+	// Seq above afterSeq, in Seq order: how a server fills its memory. It
+	// returns only a stable prefix: no event with a lower Seq than the last
+	// one returned can commit later, so a reader may continue after it.
 	ConsentEventsAfter(ctx context.Context, afterSeq int64, limit int) ([]*ConsentEvent, error)
+	// ConsentEventAt returns the event with the seq, of any tenant: the one
+	// a notification named. ENOTFOUND if none is visible.
+	ConsentEventAt(ctx context.Context, seq int64) (*ConsentEvent, error)
 	// LinkVisitor appends e, a StateLinked event naming both the visitor
 	// and the subject it became. ECONFLICT if the visitor is linked already,
 	// ENOTFOUND if the subject does not exist.

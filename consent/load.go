@@ -57,11 +57,11 @@ func (s *Service) loaded() bool {
 	return s.mem.loaded
 }
 
-// catchUp applies every event after the last one memory has seen.
+// catchUp applies every event after the ledger's read position.
 func (s *Service) catchUp(ctx context.Context) error {
 	for {
 		s.mem.mu.RLock()
-		after := s.mem.lastSeq
+		after := s.mem.readThrough
 		s.mem.mu.RUnlock()
 		var page []*privet.ConsentEvent
 		err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
@@ -72,6 +72,13 @@ func (s *Service) catchUp(ctx context.Context) error {
 			return err
 		}
 		s.applyAll(page)
+		if len(page) > 0 {
+			// The page is a stable prefix (see ConsentEventsAfter); applying
+			// an event twice changes nothing, so overlapping reads are safe.
+			s.mem.mu.Lock()
+			s.mem.readThrough = max(s.mem.readThrough, page[len(page)-1].Seq)
+			s.mem.mu.Unlock()
+		}
 		if len(page) < loadPage {
 			return nil
 		}
@@ -86,20 +93,18 @@ func (s *Service) follow(ctx context.Context, seq int64) {
 		}
 		return
 	}
-	var evs []*privet.ConsentEvent
+	var e *privet.ConsentEvent
 	err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
-		evs, err = tx.ConsentEventsAfter(ctx, seq-1, 1)
+		e, err = tx.ConsentEventAt(ctx, seq)
 		return err
 	})
 	if err != nil {
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && privet.ErrorCode(err) != privet.ENOTFOUND {
 			s.logger().Error("consent follow", "error", privet.ErrorCode(err))
 		}
 		return
 	}
-	if len(evs) == 1 && evs[0].Seq == seq {
-		s.applyAll(evs)
-	}
+	s.applyAll([]*privet.ConsentEvent{e})
 }
 
 func (s *Service) applyAll(evs []*privet.ConsentEvent) {

@@ -18,10 +18,14 @@ import (
 // per tenant and named by number, and a party's choices in a short slice
 // rather than a map of their own (see BENCHMARKS.md for bytes per choice).
 type memory struct {
-	mu      sync.RWMutex
-	loaded  bool
-	lastSeq int64
-	tenants map[string]*ledger
+	mu     sync.RWMutex
+	loaded bool
+	// readThrough is the seq the ledger has been read through: every event
+	// up to it is applied. Only reads of the ledger move it; an event
+	// applied from a notification (or a local write) may lie beyond an
+	// older one still in flight, which the next read must not step over.
+	readThrough int64
+	tenants     map[string]*ledger
 }
 
 type ledger struct {
@@ -128,7 +132,6 @@ func (m *memory) ledger(tenantID string) *ledger {
 
 // apply adds e to the index; the caller holds the write lock.
 func (m *memory) apply(e *privet.ConsentEvent) {
-	m.lastSeq = max(m.lastSeq, e.Seq)
 	l := m.ledger(e.TenantID)
 	visitor := string(e.Visitor)
 	switch {

@@ -95,7 +95,26 @@ func (t *tx) ConsentEventsAfter(ctx context.Context, afterSeq int64, limit int) 
 	if limit <= 0 || limit > 10000 {
 		limit = 10000
 	}
-	return t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events WHERE seq > $1 ORDER BY seq LIMIT $2`, afterSeq, limit)
+	// Seqs are drawn before commit, so an event still in flight may hold a
+	// lower seq than events already visible. Everything written by a
+	// transaction older than the snapshot's xmin has ended; the first
+	// visible event of a younger one bounds the answer, since an older seq
+	// of a transaction still running may lie below it.
+	return t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events
+		WHERE seq > $1 AND seq < COALESCE((SELECT min(seq) FROM consent_events
+			WHERE seq > $1 AND xid >= pg_snapshot_xmin(pg_current_snapshot())), 9223372036854775807)
+		ORDER BY seq LIMIT $2`, afterSeq, limit)
+}
+
+func (t *tx) ConsentEventAt(ctx context.Context, seq int64) (*privet.ConsentEvent, error) {
+	evs, err := t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events WHERE seq = $1`, seq)
+	if err != nil {
+		return nil, err
+	}
+	if len(evs) == 0 {
+		return nil, notFound("consent event")
+	}
+	return evs[0], nil
 }
 
 func (t *tx) consentRows(ctx context.Context, query string, args ...any) ([]*privet.ConsentEvent, error) {
@@ -123,6 +142,10 @@ func (t *tx) consentRows(ctx context.Context, query string, args ...any) ([]*pri
 	}
 	return out, dbError("consent events", rows.Err())
 }
+
+// consentCatchUpEvery is how often a follower reads the ledger even when no
+// notification came.
+const consentCatchUpEvery = 10 * time.Second
 
 // FollowConsent calls fn with the seq of every consent event committed to
 // this store's schema, by any server, until ctx ends. It holds one pooled
@@ -164,7 +187,16 @@ func (s *Store) listenConsent(ctx context.Context, fn func(seq int64)) error {
 	}
 	fn(0)
 	for {
-		n, err := conn.WaitForNotification(ctx)
+		// A notification applies one event at once; a catch-up now and then
+		// also reads what a notification could not deliver in order (an
+		// event that committed after a later one, see ConsentEventsAfter).
+		wait, cancel := context.WithTimeout(ctx, consentCatchUpEvery)
+		n, err := conn.WaitForNotification(wait)
+		cancel()
+		if err != nil && ctx.Err() == nil && wait.Err() != nil && !conn.IsClosed() {
+			fn(0)
+			continue
+		}
 		if err != nil {
 			return dbError("wait for notification", err)
 		}

@@ -81,6 +81,17 @@ func (t *tx) ConsentEventsAfter(ctx context.Context, afterSeq int64, limit int) 
 	return t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events WHERE seq > ? ORDER BY seq LIMIT ?`, afterSeq, limit)
 }
 
+func (t *tx) ConsentEventAt(ctx context.Context, seq int64) (*privet.ConsentEvent, error) {
+	evs, err := t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events WHERE seq = ?`, seq)
+	if err != nil {
+		return nil, err
+	}
+	if len(evs) == 0 {
+		return nil, notFound("consent event")
+	}
+	return evs[0], nil
+}
+
 func (t *tx) consentRows(ctx context.Context, query string, args ...any) ([]*privet.ConsentEvent, error) {
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {

@@ -140,4 +140,14 @@ func testConsentLedger(t *testing.T, open OpenFunc) {
 		}
 		return err
 	})
+	// ConsentEventAt finds one event by its seq, as a notification names it.
+	view(t, st, func(tx privet.Tx) error {
+		e, err := tx.ConsentEventAt(ctx, all[3].Seq)
+		if err != nil || e.ID != all[3].ID {
+			t.Errorf("ConsentEventAt(%d) = %+v, %v; want event %s", all[3].Seq, e, err, all[3].ID)
+		}
+		_, err = tx.ConsentEventAt(ctx, all[5].Seq+1000)
+		wantCode(t, err, privet.ENOTFOUND)
+		return nil
+	})
 }
