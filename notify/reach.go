@@ -68,14 +68,14 @@ func (r *Reacher) Reach(ctx context.Context, actor privet.Actor, tenantID, subje
 	case privet.ChannelEmail:
 		m.To = c.Email
 		if err := r.Mail.Send(ctx, m); err != nil {
-			return channel, refusal(err, "the mail server")
+			return channel, Refusal(err, "the mail server", "")
 		}
 	case privet.ChannelSMS:
 		if strings.TrimSpace(m.SMS) == "" {
 			return channel, privet.FieldError("sms", "the notice has no text message form")
 		}
 		if err := r.SMS.SendSMS(ctx, c.Phone, m.SMS); err != nil {
-			return channel, refusal(err, "the text message gateway")
+			return channel, Refusal(err, "the text message gateway", "")
 		}
 	case privet.ChannelNone:
 		if c.Email != "" || c.Phone != "" {
@@ -97,19 +97,26 @@ func (r *Reacher) Channel(c privet.Contact) privet.Channel {
 	return privet.ChannelNone
 }
 
-// refusal is what a refused send reports: an EINVALID error keeps its
+// Refusal is what a refused send reports: an EINVALID error keeps its
 // field (never a value); anything else is EUNAVAILABLE, retried by the job,
 // with a DeliveryError's stage and codes but never a server's reply, which
-// may quote the address.
-func refusal(err error, via string) error {
+// may quote the address. via names the sender ("the mail server"); notice,
+// if not empty, the kind of notice. A nil err stays nil.
+func Refusal(err error, via, notice string) error {
+	what := "a notice"
+	if notice != "" {
+		what = "a " + notice + " notice"
+	}
 	var de *DeliveryError
 	switch {
+	case err == nil:
+		return nil
 	case privet.ErrorCode(err) == privet.EINVALID:
 		return err
 	case errors.As(err, &de):
-		return privet.Errorf(privet.EUNAVAILABLE, "%s did not accept a notice: %s", via, de.Error())
+		return privet.Errorf(privet.EUNAVAILABLE, "%s did not accept %s: %s", via, what, de.Error())
 	}
-	return privet.Errorf(privet.EUNAVAILABLE, "%s did not accept a notice", via)
+	return privet.Errorf(privet.EUNAVAILABLE, "%s did not accept %s", via, what)
 }
 
 // Short returns free text s on one line, cut to at most n characters at a

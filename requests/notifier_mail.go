@@ -98,32 +98,14 @@ func (m *MailNotifier) Notify(ctx context.Context, n Notice) error {
 			// for codes: each new code is a message of its own.
 			msg.Headers = map[string]string{"Message-ID": "<" + n.RequestID + "." + n.Template + "@privet.invalid>"}
 		}
-		return sendError(m.Mail.Send(ctx, msg), "the mail server", n.Template)
+		return notification.Refusal(m.Mail.Send(ctx, msg), "the mail server", n.Template)
 	case privet.IdentityPhone:
 		if m.SMS == nil {
 			return privet.Errorf(privet.EUNAVAILABLE, "no text message sender is configured")
 		}
-		return sendError(m.SMS.SendSMS(ctx, to, msg.Text), "the text message gateway", n.Template)
+		return notification.Refusal(m.SMS.SendSMS(ctx, to, msg.Text), "the text message gateway", n.Template)
 	}
 	return privet.FieldError("contact_type", "notices go by email or text message")
-}
-
-// sendError is what a notice's failed send reports: a message the sender
-// refused as invalid keeps its error (it names a field, never a value);
-// any other failure is EUNAVAILABLE, retried by the job, with the stage
-// and status codes of a *notify.DeliveryError but never the server's reply
-// text, which may quote the address.
-func sendError(err error, via, template string) error {
-	var de *notification.DeliveryError
-	switch {
-	case err == nil:
-		return nil
-	case privet.ErrorCode(err) == privet.EINVALID:
-		return err
-	case errors.As(err, &de):
-		return privet.Errorf(privet.EUNAVAILABLE, "%s did not accept a %s notice: %s", via, template, de.Error())
-	}
-	return privet.Errorf(privet.EUNAVAILABLE, "%s did not accept a %s notice", via, template)
 }
 
 // subjectEmail reads the email address of the request's subject.

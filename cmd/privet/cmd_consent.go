@@ -84,9 +84,7 @@ func (a *app) verifyReceiptCommand() *cobra.Command {
 					return privet.Errorf(privet.EINTEGRITY, "the receipt does not verify with the key of tenant %s", tenantID)
 				}
 				fmt.Fprintf(a.out, "receipt %s verified: signed by tenant %s\n", r.ConsentReceiptID, tenantID)
-				enc := json.NewEncoder(a.out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(r)
+				return a.printJSON(r)
 			})
 		},
 	}

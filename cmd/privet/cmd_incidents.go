@@ -27,11 +27,6 @@ func (a *app) incidentsCommand() *cobra.Command {
 	withIncidents := func(cmd *cobra.Command, fn func(ctx context.Context, s *incident.Service) error) error {
 		return a.withPolicy(cmd, func(ctx context.Context, m *Main) error { return fn(ctx, m.Incidents) })
 	}
-	printJSON := func(v any) error {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
-	}
 	op := tenancy.Operator()
 
 	create := &cobra.Command{
@@ -63,7 +58,7 @@ func (a *app) incidentsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printJSON(v)
+				return a.printJSON(v)
 			})
 		},
 	}
@@ -109,7 +104,7 @@ func (a *app) incidentsCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return printJSON(v)
+		return a.printJSON(v)
 	})
 	notify := byID("notify", "Find the people affected and enqueue the job that emails each of them once (a running server sends)", func(ctx context.Context, s *incident.Service, id string) error {
 		n, err := s.NotifyPeople(ctx, op, tenantID, id)
@@ -125,7 +120,7 @@ func (a *app) incidentsCommand() *cobra.Command {
 			return err
 		}
 		if format == "json" {
-			return printJSON(r)
+			return a.printJSON(r)
 		}
 		_, err = io.WriteString(a.out, r.Markdown())
 		return err

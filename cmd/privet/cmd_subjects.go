@@ -30,11 +30,6 @@ func (a *app) subjectsCommand() *cobra.Command {
 	withVault := func(cmd *cobra.Command, fn func(ctx context.Context, v *vault.Service) error) error {
 		return a.withPolicy(cmd, func(ctx context.Context, m *Main) error { return fn(ctx, m.Vault) })
 	}
-	printJSON := func(v any) error {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
-	}
 	readInput := func(cmd *cobra.Command, into any) error {
 		var r = cmd.InOrStdin()
 		if file != "" && file != "-" {
@@ -68,7 +63,7 @@ func (a *app) subjectsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printJSON(view)
+				return a.printJSON(view)
 			})
 		},
 	}
@@ -82,7 +77,7 @@ func (a *app) subjectsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printJSON(view)
+				return a.printJSON(view)
 			})
 		},
 	}
@@ -101,7 +96,7 @@ func (a *app) subjectsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printJSON(view)
+				return a.printJSON(view)
 			})
 		},
 	}
@@ -133,7 +128,7 @@ func (a *app) subjectsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printJSON(subs)
+				return a.printJSON(subs)
 			})
 		},
 	}

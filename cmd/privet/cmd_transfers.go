@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -26,12 +25,6 @@ func (a *app) withPolicy(cmd *cobra.Command, fn func(ctx context.Context, m *Mai
 		}
 		return fn(ctx, m)
 	})
-}
-
-func (a *app) printJSON(v any) error {
-	enc := json.NewEncoder(a.out)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 func (a *app) transferCheckCommand() *cobra.Command {
