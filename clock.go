@@ -19,6 +19,15 @@ type SystemClock struct{}
 // time written, and hashes over it (the audit chain) still verify.
 func (SystemClock) Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
+// ClockOr returns c, or the system clock when c is nil: services take an
+// optional Clock and default to real time.
+func ClockOr(c Clock) Clock {
+	if c == nil {
+		return SystemClock{}
+	}
+	return c
+}
+
 // ManualClock is a clock that only moves when told; tests and the scenario
 // suite use it to travel in time. It is safe for concurrent use.
 type ManualClock struct {

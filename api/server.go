@@ -115,10 +115,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil || cfg.Tenancy == nil || cfg.Vault == nil || cfg.Audit == nil {
 		return nil, privet.Errorf(privet.EINVALID, "api: a store and the tenancy, vault and audit services are required")
 	}
-	cfg.Clock = cmp.Or[privet.Clock](cfg.Clock, privet.SystemClock{})
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	cfg.Clock = privet.ClockOr(cfg.Clock)
+	cfg.Logger = privet.LoggerOr(cfg.Logger)
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -9,7 +9,6 @@
 package complaint
 
 import (
-	"cmp"
 	"context"
 	"regexp"
 	"slices"
@@ -39,9 +38,7 @@ type Service struct {
 	Clock    privet.Clock
 }
 
-func (s *Service) now() time.Time {
-	return cmp.Or[privet.Clock](s.Clock, privet.SystemClock{}).Now()
-}
+func (s *Service) now() time.Time { return privet.ClockOr(s.Clock).Now() }
 
 // Complaint is a complaint as the register shows it at a time.
 type Complaint struct {

@@ -54,19 +54,9 @@ type Service struct {
 	followed chan struct{}
 }
 
-func (s *Service) now() time.Time {
-	if s.Clock == nil {
-		return privet.SystemClock{}.Now()
-	}
-	return s.Clock.Now()
-}
+func (s *Service) now() time.Time { return privet.ClockOr(s.Clock).Now() }
 
-func (s *Service) logger() *slog.Logger {
-	if s.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return s.Logger
-}
+func (s *Service) logger() *slog.Logger { return privet.LoggerOr(s.Logger) }
 
 func (s *Service) profileTTL() time.Duration {
 	if s.ProfileTTL > 0 {

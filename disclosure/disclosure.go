@@ -12,7 +12,6 @@
 package disclosure
 
 import (
-	"cmp"
 	"context"
 	"time"
 
@@ -69,9 +68,7 @@ type Service struct {
 	NoticePurpose string
 }
 
-func (s *Service) now() time.Time {
-	return cmp.Or[privet.Clock](s.Clock, privet.SystemClock{}).Now()
-}
+func (s *Service) now() time.Time { return privet.ClockOr(s.Clock).Now() }
 
 // NoticeJob sends the notice of one disclosure. Its arguments are ids only:
 // River stores them in plaintext.

@@ -11,7 +11,6 @@
 package incident
 
 import (
-	"cmp"
 	"context"
 
 	"github.com/privet-dev/privet"
@@ -47,7 +46,7 @@ type Service struct {
 // System is the actor of incident work done by a job.
 func System() privet.Actor { return privet.Actor{Type: privet.ActorSystem, ID: "incident"} }
 
-func (s *Service) clock() privet.Clock { return cmp.Or[privet.Clock](s.Clock, privet.SystemClock{}) }
+func (s *Service) clock() privet.Clock { return privet.ClockOr(s.Clock) }
 
 func (s *Service) renderer() Renderer {
 	if s.Renderer == nil {

@@ -67,19 +67,9 @@ type compiledVersion struct {
 	compiled *policy.Compiled
 }
 
-func (s *Service) now() time.Time {
-	if s.Clock == nil {
-		return privet.SystemClock{}.Now()
-	}
-	return s.Clock.Now()
-}
+func (s *Service) now() time.Time { return privet.ClockOr(s.Clock).Now() }
 
-func (s *Service) logger() *slog.Logger {
-	if s.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return s.Logger
-}
+func (s *Service) logger() *slog.Logger { return privet.LoggerOr(s.Logger) }
 
 func (s *Service) refresh() time.Duration {
 	if s.Refresh > 0 {

@@ -200,9 +200,4 @@ func (m *MailNotifier) link(path, token string) string {
 	return strings.TrimRight(m.PublicURL, "/") + path + url.PathEscape(token)
 }
 
-func (m *MailNotifier) now() time.Time {
-	if m.Clock == nil {
-		return privet.SystemClock{}.Now()
-	}
-	return m.Clock.Now()
-}
+func (m *MailNotifier) now() time.Time { return privet.ClockOr(m.Clock).Now() }

@@ -121,19 +121,9 @@ type Service struct {
 	Logger  *slog.Logger
 }
 
-func (s *Service) now() time.Time {
-	if s.Clock == nil {
-		return privet.SystemClock{}.Now()
-	}
-	return s.Clock.Now()
-}
+func (s *Service) now() time.Time { return privet.ClockOr(s.Clock).Now() }
 
-func (s *Service) logger() *slog.Logger {
-	if s.Logger == nil {
-		return slog.Default()
-	}
-	return s.Logger
-}
+func (s *Service) logger() *slog.Logger { return privet.LoggerOr(s.Logger) }
 
 func (s *Service) policy(ctx context.Context, tenantID string) (*policy.Compiled, error) {
 	return s.Policies.Policy(ctx, tenantID)

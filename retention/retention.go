@@ -43,12 +43,7 @@ type Service struct {
 // system is the actor of sweeps in the audit log.
 var system = privet.Actor{Type: privet.ActorSystem, ID: "retention"}
 
-func (s *Service) now() privet.Clock {
-	if s.Clock == nil {
-		return privet.SystemClock{}
-	}
-	return s.Clock
-}
+func (s *Service) now() privet.Clock { return privet.ClockOr(s.Clock) }
 
 func (s *Service) batch() int {
 	if s.Batch <= 0 {

@@ -6,8 +6,6 @@
 package tenancy
 
 import (
-	"cmp"
-
 	"github.com/privet-dev/privet"
 )
 
@@ -30,9 +28,7 @@ type Service struct {
 // privet: the machine's operator has no key id, so a fixed name stands in.
 func Operator() privet.Actor { return privet.Actor{Type: privet.ActorAdmin, ID: "operator"} }
 
-func (s *Service) clock() privet.Clock {
-	return cmp.Or[privet.Clock](s.Clock, privet.SystemClock{})
-}
+func (s *Service) clock() privet.Clock { return privet.ClockOr(s.Clock) }
 
 // audit builds an audit event of a successful administrative action.
 func (s *Service) audit(tenantID string, actor privet.Actor, action, reason string) *privet.AuditEvent {

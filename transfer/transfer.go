@@ -49,12 +49,7 @@ type Service struct {
 	Clock    privet.Clock
 }
 
-func (s *Service) now() privet.Clock {
-	if s.Clock == nil {
-		return privet.SystemClock{}
-	}
-	return s.Clock
-}
+func (s *Service) now() privet.Clock { return privet.ClockOr(s.Clock) }
 
 func (s *Service) policy(ctx context.Context, tenantID string) (*policy.Compiled, error) {
 	if s.Policies == nil {

@@ -61,19 +61,9 @@ type Service struct {
 	keys keyCache
 }
 
-func (s *Service) now() privet.Clock {
-	if s.Clock == nil {
-		return privet.SystemClock{}
-	}
-	return s.Clock
-}
+func (s *Service) now() privet.Clock { return privet.ClockOr(s.Clock) }
 
-func (s *Service) logger() *slog.Logger {
-	if s.Logger == nil {
-		return slog.Default()
-	}
-	return s.Logger
-}
+func (s *Service) logger() *slog.Logger { return privet.LoggerOr(s.Logger) }
 
 // changed tells the Changed hook, if any, that a subject changed.
 func (s *Service) changed(tenantID, subjectID string) {

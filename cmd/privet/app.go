@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -156,7 +155,7 @@ func (m *Main) Open(ctx context.Context, createMaster bool) error {
 	if err != nil {
 		return err
 	}
-	clock := cmp.Or[privet.Clock](m.Clock, privet.SystemClock{})
+	clock := privet.ClockOr(m.Clock)
 	m.Clock = clock
 	m.Tenancy = &tenancy.Service{Store: m.Store, Master: m.Master, Clock: clock}
 	m.Policies = &policies.Service{Store: m.Store, Fallback: m.Policy, Clock: clock, Logger: m.Logger}
