@@ -52,7 +52,7 @@ func scanComplaint(row pgx.Row) (*privet.Complaint, error) {
 }
 
 func (t *tx) Complaint(ctx context.Context, tenantID, id string) (*privet.Complaint, error) {
-	c, err := scanComplaint(t.q.QueryRow(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	c, err := scanComplaint(t.q.QueryRow(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE tenant_id = $1 AND id = $2`+t.forUpdate(), tenantID, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("complaint")
 	}

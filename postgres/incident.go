@@ -51,7 +51,7 @@ func scanIncident(row pgx.Row) (*privet.Incident, error) {
 }
 
 func (t *tx) Incident(ctx context.Context, tenantID, id string) (*privet.Incident, error) {
-	i, err := scanIncident(t.q.QueryRow(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	i, err := scanIncident(t.q.QueryRow(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE tenant_id = $1 AND id = $2`+t.forUpdate(), tenantID, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("incident")
 	}

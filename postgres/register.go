@@ -45,7 +45,7 @@ func scanAuthority(row pgx.Row) (*privet.AuthorityDisclosure, error) {
 }
 
 func (t *tx) AuthorityDisclosure(ctx context.Context, tenantID, id string) (*privet.AuthorityDisclosure, error) {
-	d, err := scanAuthority(t.q.QueryRow(ctx, `SELECT `+authorityColumns+` FROM authority_disclosures WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	d, err := scanAuthority(t.q.QueryRow(ctx, `SELECT `+authorityColumns+` FROM authority_disclosures WHERE tenant_id = $1 AND id = $2`+t.forUpdate(), tenantID, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("authority disclosure")
 	}

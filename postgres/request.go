@@ -70,7 +70,10 @@ func (t *tx) RequestByStatusToken(ctx context.Context, tokenHash []byte) (*prive
 	return t.oneRequest(ctx, `SELECT `+requestColumns+` FROM requests WHERE status_token_hash = $1`+t.forUpdate(), tokenHash)
 }
 
-// forUpdate is the row lock of a read a write transaction acts on.
+// forUpdate is the row lock of a read a write transaction acts on: the
+// requests, complaints, incidents and authority disclosures a change reads,
+// decides on and writes back whole (subjects, read on every hot path, are
+// checked by version instead: see scanSubjectRevision).
 func (t *tx) forUpdate() string {
 	if t.write {
 		return ` FOR UPDATE`

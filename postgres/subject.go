@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/internal/groupcommit"
 )
 
 const (
@@ -56,12 +57,14 @@ func (t *tx) CreateSubject(ctx context.Context, s *privet.Subject) error {
 const subjectColumns = `id, tenant_id, jurisdiction, status, age_band, sealed_birth_date,
 	created_at, updated_at, last_activity_at, closed_at, erased_at`
 
-func scanSubject(row pgx.Row) (*privet.Subject, error) {
+// scanSubject scans subjectColumns, after the leading columns of the row
+// into lead, if any.
+func scanSubject(row pgx.Row, lead ...any) (*privet.Subject, error) {
 	var s privet.Subject
 	var status string
 	var created, updated, active, closed, erased *time.Time
-	if err := row.Scan(&s.ID, &s.TenantID, &s.Jurisdiction, &status, &s.AgeBand, &s.SealedBirthDate,
-		&created, &updated, &active, &closed, &erased); err != nil {
+	if err := row.Scan(append(lead, &s.ID, &s.TenantID, &s.Jurisdiction, &status, &s.AgeBand, &s.SealedBirthDate,
+		&created, &updated, &active, &closed, &erased)...); err != nil {
 		return nil, err
 	}
 	s.Status = privet.SubjectStatus(status)
@@ -70,10 +73,35 @@ func scanSubject(row pgx.Row) (*privet.Subject, error) {
 	return &s, nil
 }
 
-const subjectByID = `SELECT ` + subjectColumns + ` FROM subjects WHERE tenant_id = $1 AND id = $2`
+const subjectByID = `SELECT xmin::text, ` + subjectColumns + ` FROM subjects WHERE tenant_id = $1 AND id = $2`
+
+// scanSubjectRevision scans a subjectByID row. In a write transaction it
+// remembers the row's version: a change computed from this read (a status,
+// a field added, a jurisdiction) must not be written over a change another
+// transaction committed meanwhile. Under READ COMMITTED an UPDATE would
+// silently overwrite it — an erased subject made active again, one of two
+// concurrent edits lost — so UpdateSubject writes only over the version read
+// and answers groupcommit.Stale otherwise, and the committer runs the change
+// again on the newer row.
+func (t *tx) scanSubjectRevision(row pgx.Row) (*privet.Subject, error) {
+	var rev string
+	s, err := scanSubject(row, &rev)
+	if err != nil {
+		return nil, err
+	}
+	if t.write {
+		if t.revisions == nil {
+			t.revisions = make(map[string]string)
+		}
+		t.revisions[revisionKey(s.TenantID, s.ID)] = rev
+	}
+	return s, nil
+}
+
+func revisionKey(tenantID, id string) string { return tenantID + "\x00" + id }
 
 func (t *tx) SubjectAttrs(ctx context.Context, tenantID, id string) (*privet.Subject, error) {
-	s, err := scanSubject(t.q.QueryRow(ctx, subjectByID, tenantID, id))
+	s, err := t.scanSubjectRevision(t.q.QueryRow(ctx, subjectByID, tenantID, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("subject")
 	}
@@ -93,7 +121,7 @@ func (t *tx) Subject(ctx context.Context, tenantID, id string) (*privet.Subject,
 	b.Queue(`SELECT name, category, sealed, updated_at FROM fields WHERE tenant_id = $1 AND subject_id = $2 ORDER BY name`, tenantID, id)
 	br := t.q.SendBatch(ctx, b)
 	defer br.Close()
-	s, err := scanSubject(br.QueryRow())
+	s, err := t.scanSubjectRevision(br.QueryRow())
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("subject")
 	}
@@ -163,12 +191,27 @@ func (t *tx) Subjects(ctx context.Context, tenantID string, f privet.SubjectFilt
 	return out, dbError("subjects", err)
 }
 
+// UpdateSubject writes the subject's attributes over the version this
+// transaction read (scanSubjectRevision); a subject never read here is
+// written as it stands.
 func (t *tx) UpdateSubject(ctx context.Context, s *privet.Subject) error {
+	key := revisionKey(s.TenantID, s.ID)
+	var rev any // NULL: write as it stands
+	if r, ok := t.revisions[key]; ok {
+		rev = r
+	}
 	tag, err := t.exec(ctx, `UPDATE subjects SET jurisdiction = $1, status = $2, age_band = $3, sealed_birth_date = $4,
-		created_at = $5, updated_at = $6, last_activity_at = $7, closed_at = $8, erased_at = $9 WHERE tenant_id = $10 AND id = $11`,
+		created_at = $5, updated_at = $6, last_activity_at = $7, closed_at = $8, erased_at = $9
+		WHERE tenant_id = $10 AND id = $11 AND ($12::text IS NULL OR xmin::text = $12)`,
 		s.Jurisdiction, string(s.Status), s.AgeBand, s.SealedBirthDate,
 		ts(s.CreatedAt), ts(s.UpdatedAt), ts(s.LastActivityAt), tsPtr(s.ClosedAt), tsPtr(s.ErasedAt),
-		s.TenantID, s.ID)
+		s.TenantID, s.ID, rev)
+	if err == nil && tag.RowsAffected() == 0 && rev != nil {
+		return groupcommit.Stale("subject")
+	}
+	if err == nil {
+		delete(t.revisions, key) // the row is now this transaction's own version
+	}
 	return oneRow("update subject", "subject", tag, err)
 }
 

@@ -18,6 +18,10 @@ type tx struct {
 	q     pgx.Tx
 	write bool
 	audit *auditBatch // the batch's audit events; nil in View
+	// revisions holds, in a write transaction, the row version (xmin) of
+	// each subject as last read, by tenant and id: UpdateSubject writes only
+	// over the version its caller decided on (see subjectRevision).
+	revisions map[string]string
 }
 
 var _ privet.Tx = (*tx)(nil)

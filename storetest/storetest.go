@@ -34,6 +34,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("SubjectList", func(t *testing.T) { testSubjectList(t, open) })
 	t.Run("IdentityConflict", func(t *testing.T) { testIdentityConflict(t, open) })
 	t.Run("IdentityConflictConcurrent", func(t *testing.T) { testIdentityConflictConcurrent(t, open) })
+	t.Run("SubjectConcurrentChanges", func(t *testing.T) { testSubjectConcurrentChanges(t, open) })
 	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
 	t.Run("TenantIsolation", func(t *testing.T) { testTenantIsolation(t, open) })
 	t.Run("AuditChain", func(t *testing.T) { testAuditChain(t, open) })

@@ -12,6 +12,7 @@ package groupcommit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -33,6 +34,23 @@ type Txn interface {
 	// Commit ends the transaction; Rollback abandons it after a failure.
 	Commit() error
 	Rollback()
+}
+
+// ErrStale marks a write refused because the row it was computed from changed
+// in another transaction after fn read it (an engine with concurrent writers
+// checks the version it read). Such a fn is rolled back to its savepoint and
+// run again, so it reads the newer row and decides afresh: two changes of one
+// subject never write over each other.
+var ErrStale = errors.New("groupcommit: stale read")
+
+// staleAttempts bounds how often one fn runs when its reads keep going stale;
+// the last ErrStale reaches the caller as a conflict to retry.
+const staleAttempts = 4
+
+// Stale is the error an engine returns when a write finds that what was read
+// changed meanwhile: a conflict for the caller, ErrStale for the committer.
+func Stale(what string) error {
+	return fmt.Errorf("%w: %w", privet.Errorf(privet.ECONFLICT, "the %s changed while this change was made; try again", what), ErrStale)
 }
 
 // Queue is the queue of one store's Updates and its committers.
@@ -194,6 +212,20 @@ func (q *Queue) commitBatch(batch []*call) int {
 			return len(live)
 		}
 		ferr := run(c, txn.Tx())
+		for attempt := 1; errors.Is(ferr, ErrStale) && attempt < staleAttempts; attempt++ {
+			// Undo fn's writes and run it again under a new savepoint: its
+			// reads now see the change that made them stale.
+			if err := txn.RollbackTo(); err != nil {
+				c.done <- ferr
+				abort(txn, succeeded, live[i+1:], err)
+				return len(live)
+			}
+			if err := txn.Savepoint(); err != nil {
+				abort(txn, succeeded, live[i:], err)
+				return len(live)
+			}
+			ferr = run(c, txn.Tx())
+		}
 		if ferr == nil {
 			if err := txn.Release(); err != nil {
 				abort(txn, succeeded, live[i:], err)
