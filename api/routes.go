@@ -28,7 +28,7 @@ func (s *Server) routes() {
 	v := s.cfg.Vault
 	register(s, endpoint{http.MethodPost, "/v1/subjects", "create-subject", "Store a subject; every value is sealed under its own data key", privet.ScopeVaultWrite}, s.subjectCreate)
 	register(s, endpoint{http.MethodGet, "/v1/subjects", "list-subjects", "List subjects, without personal data", privet.ScopeVaultRead}, s.subjectList)
-	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/lookup", "lookup-subject", "Find a subject by identity and read it for a purpose", privet.ScopeVaultRead}, http.StatusOK, s.subjectLookup)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/lookup", "lookup-subject", "Find a subject by identity and read it for a purpose", privet.ScopeVaultRead}, http.StatusOK, s.subjectLookup, lookupOperation)
 	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}", "get-subject", "Read a subject for a purpose", privet.ScopeVaultRead}, s.subjectGet)
 	register(s, endpoint{http.MethodPatch, "/v1/subjects/{id}", "update-subject", "Change a subject's data", privet.ScopeVaultWrite}, s.subjectUpdate)
 	register(s, endpoint{http.MethodDelete, "/v1/subjects/{id}", "erase-subject", "Erase a subject: destroy its key and data", privet.ScopeVaultWrite}, s.subjectErase)

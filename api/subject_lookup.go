@@ -1,26 +1,106 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/vault"
 )
 
+// A lookup is the hottest read of the API. Its body is decoded once, here,
+// with the schema's checks made in Go (lookupOperation skips huma's second
+// pass, which copies the body into a generic map to validate it); the
+// OpenAPI document is the one the schema tags below describe.
+
 type subjectLookupInput struct {
 	// The identity travels in the body, never in the URL, where proxies and
 	// access logs would keep it.
-	Body struct {
-		Type    privet.IdentityType `json:"type" enum:"email,phone,external_id,cookie_id" doc:"The identity's type."`
-		Value   string              `json:"value" maxLength:"320" doc:"The identity; normalized before lookup."`
-		Purpose string              `json:"purpose" maxLength:"200" doc:"The data use this read serves."`
-		Masked  bool                `json:"masked,omitempty" doc:"Return desensitized values."`
-	}
+	Body subjectLookupInputBody
 }
+
+type subjectLookupInputBody struct {
+	Type    privet.IdentityType `json:"type" enum:"email,phone,external_id,cookie_id" doc:"The identity's type."`
+	Value   string              `json:"value" maxLength:"320" doc:"The identity; normalized before lookup."`
+	Purpose string              `json:"purpose" maxLength:"200" doc:"The data use this read serves."`
+	Masked  bool                `json:"masked,omitempty" doc:"Return desensitized values."`
+	// invalid is what the schema would have refused, for the handler to
+	// answer naming the field (never echoing its value).
+	invalid error
+}
+
+// UnmarshalJSON decodes the body in one pass and makes the schema's checks:
+// an object of known fields, of the right types, the required ones present,
+// type one of the enum, value and purpose within their lengths.
+func (b *subjectLookupInputBody) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		Type    *string `json:"type"`
+		Value   *string `json:"value"`
+		Purpose *string `json:"purpose"`
+		Masked  *bool   `json:"masked"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&raw)
+	if err == nil && dec.Decode(&struct{}{}) != io.EOF {
+		return errors.New("json: data after the body")
+	}
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		b.invalid = privet.FieldError(typeErr.Field, "expected %s", typeErr.Type)
+		return nil
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		b.invalid = privet.FieldError(field, "unknown field")
+		return nil
+	default:
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+		max  int
+	}{{"type", raw.Type, 0}, {"value", raw.Value, 320}, {"purpose", raw.Purpose, 200}} {
+		switch {
+		case f.v == nil:
+			b.invalid = privet.FieldError(f.name, "is required")
+			return nil
+		case f.max > 0 && utf8.RuneCountInString(*f.v) > f.max:
+			b.invalid = privet.FieldError(f.name, "must be at most %d characters", f.max)
+			return nil
+		}
+	}
+	b.Type, b.Value, b.Purpose = privet.IdentityType(*raw.Type), *raw.Value, *raw.Purpose
+	if raw.Masked != nil {
+		b.Masked = *raw.Masked
+	}
+	if !slices.Contains(privet.IdentityTypes, b.Type) {
+		b.invalid = privet.FieldError("type", "must be one of email, phone, external_id, cookie_id")
+	}
+	return nil
+}
+
+// lookupOperation skips huma's validation of the body: UnmarshalJSON makes
+// the same checks.
+func lookupOperation(op *huma.Operation) { op.SkipValidateBody = true }
 
 // subjectLookup finds a subject by identity through the blind index.
 func (s *Server) subjectLookup(ctx context.Context, in *subjectLookupInput) (*subjectOutput, error) {
 	b := in.Body
+	if b.invalid != nil {
+		return nil, b.invalid
+	}
 	v, err := s.cfg.Vault.Find(ctx, actor(APIKey(ctx)), TenantID(ctx), vault.IdentityInput{Type: b.Type, Value: b.Value},
 		vault.ReadOptions{Purpose: b.Purpose, Masked: b.Masked})
 	if err != nil {

@@ -1,6 +1,11 @@
 package sqlite
 
-import "database/sql"
+import (
+	"context"
+	"database/sql"
+
+	"github.com/privet-dev/privet/internal/migration"
+)
 
 // AuditQuerySQL exposes the audit query builder so tests can check its plans.
 var AuditQuerySQL = auditQuerySQL
@@ -32,3 +37,17 @@ const MaxCachedStmts = maxCachedStmts
 
 // Queued is the number of Updates waiting for the committer.
 func (s *Store) Queued() int { return s.commits.Queued() }
+
+// MigrateTo applies the data migrations up to version n only, to make a
+// store as an older binary left it.
+func (s *Store) MigrateTo(ctx context.Context, n int) error {
+	return applyMigrations(ctx, s.writer, dataSchema[:n])
+}
+
+// ApplyMigrations applies ms to the store's database.
+func (s *Store) ApplyMigrations(ctx context.Context, ms []migration.Migration) error {
+	return applyMigrations(ctx, s.writer, ms)
+}
+
+// SubjectByIdentitySQL is the lookup's query, for its plan.
+const SubjectByIdentitySQL = subjectByIdentitySQL

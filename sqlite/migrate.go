@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river/riverdriver/riversqlite"
@@ -42,7 +44,27 @@ func applyMigrations(ctx context.Context, db *sql.DB, ms []migration.Migration) 
 }
 
 func applyMigration(ctx context.Context, db *sql.DB, m migration.Migration) error {
-	tx, err := db.BeginTx(ctx, nil)
+	// A connection of its own for the whole migration: the foreign_keys
+	// setting belongs to the connection, and must be restored on it.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return unavailable("migration connection", err)
+	}
+	defer conn.Close()
+	fkOff := strings.HasPrefix(m.SQL, foreignKeysOff)
+	if fkOff {
+		// SQLite ignores this inside a transaction, so it comes first.
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return unavailable("foreign keys off", err)
+		}
+		defer func() {
+			if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); err != nil {
+				// Never hand back a connection that skips foreign keys.
+				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return unavailable("begin migration", err)
 	}
@@ -57,6 +79,11 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration.Migration) erro
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return fmt.Errorf("sqlite: migration %s: %w", m.Name, err)
 	}
+	if fkOff {
+		if err := checkForeignKeys(ctx, tx); err != nil {
+			return fmt.Errorf("sqlite: migration %s: %w", m.Name, err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 		m.Version, m.Name, time.Now().UnixNano()); err != nil {
 		return fmt.Errorf("sqlite: record migration %s: %w", m.Name, err)
@@ -65,6 +92,34 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration.Migration) erro
 		return unavailable("commit migration", err)
 	}
 	return nil
+}
+
+// foreignKeysOff opens a migration that rebuilds tables others reference
+// (SQLite's documented way: a table cannot be dropped and recreated under
+// its references with foreign keys on). Such a migration runs with them off
+// and commits only if PRAGMA foreign_key_check then finds no broken
+// reference in the whole database.
+const foreignKeysOff = "-- privet:foreign_keys=off\n"
+
+// checkForeignKeys fails if any row references a missing parent; it names
+// the table, never a value.
+func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table string
+		var rowid sql.NullInt64
+		var parent string
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		return fmt.Errorf("a row of %s references a missing row of %s", table, parent)
+	}
+	return rows.Err()
 }
 
 // schemaVersion returns the highest applied version, 0 for a new file.

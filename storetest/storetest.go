@@ -30,6 +30,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("Tenants", func(t *testing.T) { testTenants(t, open) })
 	t.Run("APIKeys", func(t *testing.T) { testAPIKeys(t, open) })
 	t.Run("SubjectCRUD", func(t *testing.T) { testSubjectCRUD(t, open) })
+	t.Run("SubjectByIdentity", func(t *testing.T) { testSubjectByIdentity(t, open) })
 	t.Run("SubjectNotFound", func(t *testing.T) { testSubjectNotFound(t, open) })
 	t.Run("SubjectList", func(t *testing.T) { testSubjectList(t, open) })
 	t.Run("IdentityConflict", func(t *testing.T) { testIdentityConflict(t, open) })

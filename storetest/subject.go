@@ -94,6 +94,81 @@ func testSubjectCRUD(t *testing.T, open OpenFunc) {
 	wantCode(t, err, privet.ECONFLICT)
 }
 
+// testSubjectByIdentity checks that a subject read by any of its identities
+// is the subject Subject reads, identities and fields in the same order, and
+// nothing of its neighbours.
+func testSubjectByIdentity(t *testing.T, open OpenFunc) {
+	st, _ := open(t)
+	ctx := context.Background()
+	finder, ok := st.(privet.SubjectFinder)
+	if !ok {
+		t.Fatalf("%T is no privet.SubjectFinder", st)
+	}
+	tn, other := newTenant(t, st), newTenant(t, st)
+	at := now()
+	closed := at.Add(time.Hour)
+	s := newSubject(tn.ID)
+	s.ClosedAt = &closed
+	// Inserted out of order: reads return identities by type and index,
+	// fields by name.
+	s.Identities = append([]privet.Identity{
+		{Type: privet.IdentityPhone, Index: randomBytes(32), Sealed: randomBytes(30)},
+		{Type: privet.IdentityCookieID, Index: randomBytes(32), Sealed: randomBytes(30)},
+	}, s.Identities...)
+	s.Fields = append([]privet.Field{
+		{Name: "zip", Category: "user.contact.address", Sealed: randomBytes(20), UpdatedAt: at},
+		{Name: "address", Category: "user.contact.address", Sealed: randomBytes(60)},
+	}, s.Fields...)
+	bare := newSubject(tn.ID) // no fields, no birth date
+	bare.Fields, bare.SealedBirthDate = nil, nil
+	neighbour := newSubject(tn.ID)
+	for _, x := range []*privet.Subject{neighbour, s, bare} {
+		createSubject(t, st, x)
+	}
+	for _, x := range []*privet.Subject{s, bare, neighbour} {
+		want := readSubject(t, st, tn.ID, x.ID)
+		for _, id := range x.Identities {
+			view(t, st, func(tx privet.Tx) error {
+				got, err := tx.SubjectByIdentity(ctx, tn.ID, id.Type, id.Index)
+				if err != nil || !reflect.DeepEqual(got, want) {
+					t.Errorf("SubjectByIdentity(%s) = %+v, %v; want\n%+v", id.Type, got, err, want)
+				}
+				return nil
+			})
+			got, err := finder.FindSubject(ctx, tn.ID, id.Type, id.Index)
+			if err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("FindSubject(%s) = %+v, %v; want\n%+v", id.Type, got, err, want)
+			}
+		}
+	}
+	if got := readSubject(t, st, tn.ID, s.ID); len(got.Identities) != 3 || len(got.Fields) != 3 ||
+		got.Identities[0].Type != privet.IdentityCookieID || got.Fields[0].Name != "address" {
+		t.Errorf("Subject = %+v, want three identities by type and three fields by name", got)
+	}
+	view(t, st, func(tx privet.Tx) error {
+		// The same index under another type is another identity.
+		_, err := tx.SubjectByIdentity(ctx, tn.ID, privet.IdentityEmail, s.Identities[0].Index)
+		wantNotFound(t, err)
+		return nil
+	})
+	for _, c := range []struct {
+		tenant string
+		typ    privet.IdentityType
+		index  []byte
+	}{
+		{tn.ID, privet.IdentityEmail, s.Identities[0].Index}, // another type
+		{tn.ID, privet.IdentityEmail, randomBytes(32)},       // unknown
+		{other.ID, s.Identities[0].Type, s.Identities[0].Index},
+	} {
+		_, err := finder.FindSubject(ctx, c.tenant, c.typ, c.index)
+		wantNotFound(t, err)
+	}
+	// Erased: its identities are gone, so the lookup finds nothing.
+	update(t, st, func(tx privet.Tx) error { return tx.EraseSubject(ctx, tn.ID, s.ID, now()) })
+	_, err := finder.FindSubject(ctx, tn.ID, s.Identities[0].Type, s.Identities[0].Index)
+	wantNotFound(t, err)
+}
+
 func testSubjectNotFound(t *testing.T, open OpenFunc) {
 	st, _ := open(t)
 	ctx := context.Background()
@@ -107,6 +182,10 @@ func testSubjectNotFound(t *testing.T, open OpenFunc) {
 		{"SubjectAttrs", func(tx privet.Tx) error { _, err := tx.SubjectAttrs(ctx, tn.ID, missing.ID); return err }},
 		{"SubjectIDByIdentity", func(tx privet.Tx) error {
 			_, err := tx.SubjectIDByIdentity(ctx, tn.ID, privet.IdentityEmail, randomBytes(32))
+			return err
+		}},
+		{"SubjectByIdentity", func(tx privet.Tx) error {
+			_, err := tx.SubjectByIdentity(ctx, tn.ID, privet.IdentityEmail, randomBytes(32))
 			return err
 		}},
 		{"UpdateSubject", func(tx privet.Tx) error { return tx.UpdateSubject(ctx, missing) }},
@@ -278,6 +357,8 @@ func testErase(t *testing.T, open OpenFunc) {
 	view(t, st, func(tx privet.Tx) error {
 		_, err := tx.SubjectIDByIdentity(ctx, tn.ID, s.Identities[0].Type, s.Identities[0].Index)
 		wantNotFound(t, err)
+		_, err = tx.SubjectByIdentity(ctx, tn.ID, s.Identities[0].Type, s.Identities[0].Index)
+		wantNotFound(t, err)
 		return nil
 	})
 	// The freed identity can belong to a new subject.
@@ -305,6 +386,10 @@ func testTenantIsolation(t *testing.T, open OpenFunc) {
 		{"SubjectAttrs", func(tx privet.Tx) error { _, err := tx.SubjectAttrs(ctx, other.ID, s.ID); return err }},
 		{"SubjectIDByIdentity", func(tx privet.Tx) error {
 			_, err := tx.SubjectIDByIdentity(ctx, other.ID, s.Identities[0].Type, s.Identities[0].Index)
+			return err
+		}},
+		{"SubjectByIdentity", func(tx privet.Tx) error {
+			_, err := tx.SubjectByIdentity(ctx, other.ID, s.Identities[0].Type, s.Identities[0].Index)
 			return err
 		}},
 	}

@@ -55,17 +55,17 @@ func (s *Service) Find(ctx context.Context, actor privet.Actor, tenantID string,
 	if err != nil {
 		return nil, err
 	}
-	// One read transaction for the index lookup and the subject: a
-	// snapshot in which the identity still names the subject.
+	// One read for the index lookup and the subject: a snapshot in which
+	// the identity still names the subject.
 	var sub *privet.Subject
-	err = s.Store.View(ctx, func(tx privet.Tx) error {
-		subjectID, err := tx.SubjectIDByIdentity(ctx, tenantID, id.Type, index)
-		if err != nil {
+	if f, ok := s.Store.(privet.SubjectFinder); ok {
+		sub, err = f.FindSubject(ctx, tenantID, id.Type, index)
+	} else {
+		err = s.Store.View(ctx, func(tx privet.Tx) error {
+			sub, err = tx.SubjectByIdentity(ctx, tenantID, id.Type, index)
 			return err
-		}
-		sub, err = tx.Subject(ctx, tenantID, subjectID)
-		return err
-	})
+		})
+	}
 	if errors.Is(err, privet.ErrNotFound) {
 		return nil, privet.Errorf(privet.ENOTFOUND, "subject not found")
 	}
