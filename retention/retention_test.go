@@ -569,3 +569,95 @@ func TestCollectionSchedulesItsRules(t *testing.T) {
 		}
 	}
 }
+
+// failingKeys is a key store whose batch destruction of keys fails from the
+// failAt-th call on, as a key store gone away would.
+type failingKeys struct {
+	privet.DataKeyStore
+	calls, failAt int
+}
+
+func (k *failingKeys) DeleteDataKeys(ctx context.Context, tenantID string, ids []string) error {
+	if k.calls++; k.calls >= k.failAt {
+		return privet.Errorf(privet.EUNAVAILABLE, "key store unavailable")
+	}
+	for _, id := range ids {
+		if err := k.DeleteDataKey(ctx, tenantID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestKeysNotDestroyedKeepTheirItems: keys are destroyed while the next
+// batch is written, and an item leaves the schedule only once its subject's
+// key is gone; when the key store fails, the items of the subjects whose keys
+// remain stay scheduled, and the next sweep destroys the keys and finishes
+// without a second erasure or audit event.
+func TestKeysNotDestroyedKeepTheirItems(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) { testKeysNotDestroyedKeepTheirItems(t, newEnvOn(t, engine)) })
+	}
+}
+
+func testKeysNotDestroyedKeepTheirItems(t *testing.T, e *env) {
+	ctx := context.Background()
+	var ids []string
+	for i := range 17 {
+		id := e.subject(strings.Repeat("k", i+1) + "@example.com")
+		if err := e.ret.Close(ctx, admin, e.tenant, id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	e.clock.Advance(181 * day)
+	e.ret.Batch = 5
+	keys := e.ret.Keys
+	e.ret.Keys = &failingKeys{DataKeyStore: keys, failAt: 3}
+	if _, err := e.ret.Sweep(ctx, e.clock.Now()); privet.ErrorCode(err) != privet.EUNAVAILABLE {
+		t.Fatalf("Sweep = %v; want the key store's failure", err)
+	}
+	scheduled := map[string]bool{}
+	if err := e.svc.Store.View(ctx, func(tx privet.Tx) error {
+		items, err := tx.ScheduledRetention(ctx, e.tenant, privet.RetentionFilter{Limit: 1000})
+		for _, it := range items {
+			if it.RuleKey == "account_data" { // consent history stays scheduled for years
+				scheduled[it.SubjectID] = true
+			}
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var erasedWithKey, gone int
+	for _, id := range ids {
+		if !scheduled[id] {
+			gone++
+			if e.hasKey(id) {
+				t.Errorf("subject %s left the schedule with its key", id)
+			}
+		}
+		if e.stored(id).Status == privet.StatusErased && e.hasKey(id) {
+			erasedWithKey++
+			if !scheduled[id] {
+				t.Errorf("subject %s erased, key kept, item gone", id)
+			}
+		}
+	}
+	if gone == 0 || erasedWithKey == 0 {
+		t.Fatalf("%d items gone, %d erased subjects with keys: the failure was not in the middle", gone, erasedWithKey)
+	}
+	e.ret.Keys = keys
+	e.sweep()
+	for _, id := range ids {
+		if e.stored(id).Status != privet.StatusErased || e.hasKey(id) {
+			t.Errorf("subject %s not erased and shredded", id)
+		}
+		if n := e.events(id, "retention.delete"); n != 1 {
+			t.Errorf("subject %s: %d retention.delete events, want 1", id, n)
+		}
+	}
+	if rep := e.sweep(); rep.Due != 0 {
+		t.Errorf("a third sweep found %d items", rep.Due)
+	}
+}

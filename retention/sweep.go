@@ -53,6 +53,8 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (*Report, error) {
 	st := &sweep{s: s, now: now, rep: rep, tenants: map[string]*tenantState{}}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Whatever ends the sweep, no destruction of keys outlives it.
+	defer st.waitShred() //nolint:errcheck // an earlier error is returned; a later one is found by the next sweep
 	batches := make(chan fetched, 1)
 	go st.read(ctx, batches)
 	for b := range batches {
@@ -157,6 +159,18 @@ type sweep struct {
 	// pending are items of subjects erased and shredded, removed from the
 	// schedule with the next batch's writes (or by flush).
 	pending []privet.RetentionItem
+	// shredding is the destruction of the last batch's keys, running while
+	// the next batch is written (the key store is a database of its own);
+	// nil when none runs.
+	shredding *shredding
+}
+
+// shredding is one batch's keys being destroyed.
+type shredding struct {
+	tenantID string
+	ids      []string
+	items    []privet.RetentionItem // leave the schedule once the keys are gone
+	done     chan error
 }
 
 // touchedBatches covers the batches the reader can be ahead of the writer:
@@ -370,19 +384,52 @@ func (st *sweep) apply(ctx context.Context, tenantID string, items []privet.Rete
 	st.rep.Done += len(done)
 	// The erasures are committed; now destroy the keys, then let the items
 	// go. A crash in between leaves the items, and the next sweep finds their
-	// subjects erased and only shreds again.
-	if err := st.s.shred(ctx, tenantID, toShred.list); err != nil {
+	// subjects erased and only shreds again. The keys are destroyed while the
+	// next batch is read and written; their items leave the schedule with
+	// the batch after it is done.
+	if err := st.waitShred(); err != nil {
 		return err
 	}
-	for _, id := range toShred.list {
-		st.s.changed(tenantID, id)
-	}
-	st.pending = append(st.pending, shredded...)
+	st.startShred(ctx, tenantID, toShred.list, shredded)
 	return nil
 }
 
-// flush removes the last shredded items from the schedule.
+// startShred destroys the keys of ids in the background; waitShred waits
+// for it. One runs at a time.
+func (st *sweep) startShred(ctx context.Context, tenantID string, ids []string, items []privet.RetentionItem) {
+	if len(ids) == 0 && len(items) == 0 {
+		return
+	}
+	sh := &shredding{tenantID: tenantID, ids: ids, items: items, done: make(chan error, 1)}
+	st.shredding = sh
+	go func() { sh.done <- st.s.shred(ctx, tenantID, ids) }()
+}
+
+// waitShred waits for the keys being destroyed, if any; once they are gone
+// their subjects' caches are told and their items are pending removal from
+// the schedule.
+func (st *sweep) waitShred() error {
+	sh := st.shredding
+	if sh == nil {
+		return nil
+	}
+	st.shredding = nil
+	if err := <-sh.done; err != nil {
+		return err
+	}
+	for _, id := range sh.ids {
+		st.s.changed(sh.tenantID, id)
+	}
+	st.pending = append(st.pending, sh.items...)
+	return nil
+}
+
+// flush waits for the last keys to be destroyed and removes the last
+// shredded items from the schedule.
 func (st *sweep) flush(ctx context.Context) error {
+	if err := st.waitShred(); err != nil {
+		return err
+	}
 	if len(st.pending) == 0 {
 		return nil
 	}
