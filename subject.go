@@ -139,10 +139,16 @@ type DataKey struct {
 type DataKeyStore interface {
 	// PutDataKey inserts k. ECONFLICT if the subject already has one.
 	PutDataKey(ctx context.Context, k *DataKey) error
+	// PutDataKeys inserts many keys in one commit. ECONFLICT if a subject
+	// already has a key; then none is inserted.
+	PutDataKeys(ctx context.Context, keys []*DataKey) error
 	// DataKey returns the subject's key. ENOTFOUND if none or destroyed.
 	DataKey(ctx context.Context, tenantID, subjectID string) (*DataKey, error)
 	// DeleteDataKey destroys the subject's key. Deleting a missing key is not an error.
 	DeleteDataKey(ctx context.Context, tenantID, subjectID string) error
+	// DeleteDataKeys destroys many of a tenant's keys at once. Missing keys
+	// are not an error.
+	DeleteDataKeys(ctx context.Context, tenantID string, subjectIDs []string) error
 	// DataKeysNotWrappedBy lists up to limit keys whose MasterKeyID differs from
 	// masterKeyID, ordered by (tenant, subject), after the given position.
 	DataKeysNotWrappedBy(ctx context.Context, masterKeyID uint32, afterTenant, afterSubject string, limit int) ([]*DataKey, error)

@@ -41,7 +41,18 @@ type Config struct {
 	// TrustedProxies lists the reverse proxies (IPs or CIDR prefixes,
 	// comma-separated) whose X-Forwarded-For header names the client.
 	TrustedProxies string
+	// KeyPool is how many data keys (each with its new subject's id) a
+	// server makes and commits ahead per tenant, so a create waits for one
+	// commit instead of two; 0 makes each key at create time.
+	KeyPool int
 }
+
+// DefaultKeyPool is the default of --key-pool; MaxKeyPool bounds it (keys
+// are kept open in memory, for up to 64 tenants).
+const (
+	DefaultKeyPool = 256
+	MaxKeyPool     = 4096
+)
 
 // Default returns the configuration with every default filled in.
 func Default() Config {
@@ -51,6 +62,7 @@ func Default() Config {
 		LogLevel:     "info",
 		MaxBodyBytes: 1 << 20,
 		MailFrom:     "privet@localhost",
+		KeyPool:      DefaultKeyPool,
 	}
 }
 
@@ -72,6 +84,7 @@ func (c *Config) RegisterFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "From address of the emails privet sends")
 	fs.StringVar(&c.SMSWebhookURL, "sms-webhook-url", c.SMSWebhookURL, "URL that receives text messages to send, as signed JSON POSTs; empty for none")
 	fs.StringVar(&c.SMSWebhookSecret, "sms-webhook-secret", c.SMSWebhookSecret, "secret that signs the SMS webhook's requests (HMAC-SHA256)")
+	fs.IntVar(&c.KeyPool, "key-pool", c.KeyPool, "data keys a server makes and commits ahead per tenant, so a create waits for one commit instead of two; 0 for none")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "reverse proxies whose X-Forwarded-For names the client: IPs or CIDR prefixes, comma-separated; empty trusts none")
 }
 
@@ -159,6 +172,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := c.SlogLevel(); err != nil {
 		return fmt.Errorf("--log-level: must be debug, info, warn or error")
+	}
+	if c.KeyPool < 0 || c.KeyPool > MaxKeyPool {
+		return fmt.Errorf("--key-pool: must be between 0 and %d", MaxKeyPool)
 	}
 	if c.MaxBodyBytes < 1024 || c.MaxBodyBytes > 64<<20 {
 		return fmt.Errorf("--max-body-bytes: must be between 1024 and %d", 64<<20)

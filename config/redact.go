@@ -32,6 +32,7 @@ func (c Config) Redacted() string {
 		{"sms-webhook-url", redactURL(c.SMSWebhookURL)},
 		{"sms-webhook-secret", redactSecret(c.SMSWebhookSecret)},
 		{"trusted-proxies", c.TrustedProxies},
+		{"key-pool", fmt.Sprint(c.KeyPool)},
 	} {
 		fmt.Fprintf(&b, "%s=%s\n", kv.k, kv.v)
 	}

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/privet-dev/privet"
@@ -26,13 +27,95 @@ func (t *tx) CreateSubject(ctx context.Context, s *privet.Subject) error {
 		case err != nil:
 			return dbError("create subject", err)
 		}
-		for _, id := range s.Identities {
-			if err := t.insertIdentity(ctx, s.TenantID, s.ID, id); err != nil {
-				return err
-			}
+		if err := t.insertIdentities(ctx, s.TenantID, s.ID, s.Identities); err != nil {
+			return err
 		}
-		return t.putFields(ctx, s.TenantID, s.ID, s.Fields)
+		return t.insertFields(ctx, s.TenantID, s.ID, s.Fields)
 	})
+}
+
+// rowsPerInsert is how many rows one multi-row INSERT of a create carries:
+// fewer statements through database/sql and the VDBE, while the statement
+// texts (one per row count up to it) stay few enough to keep prepared.
+const rowsPerInsert = 8
+
+// multiRowSQL returns head followed by n copies of the row placeholder.
+func multiRowSQL(head, row string, n int, tail string) string {
+	var b strings.Builder
+	b.WriteString(head)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	b.WriteString(tail)
+	return b.String()
+}
+
+var (
+	insertIdentitiesSQL [rowsPerInsert + 1]string
+	insertFieldsSQL     [rowsPerInsert + 1]string
+)
+
+func init() {
+	for n := 1; n <= rowsPerInsert; n++ {
+		insertIdentitiesSQL[n] = multiRowSQL(`INSERT INTO identities (tenant_id, subject_id, type, idx, sealed) VALUES `, `(?, ?, ?, ?, ?)`, n, ``)
+		// The upsert keeps what putFields does with a name given twice: the
+		// last value wins.
+		insertFieldsSQL[n] = multiRowSQL(`INSERT INTO fields (tenant_id, subject_id, name, category, sealed, updated_at) VALUES `, `(?, ?, ?, ?, ?, ?)`, n,
+			` ON CONFLICT (tenant_id, subject_id, name) DO UPDATE SET category = excluded.category, sealed = excluded.sealed, updated_at = excluded.updated_at`)
+	}
+}
+
+// insertIdentities inserts a new subject's identities, several per
+// statement. A statement that breaks the identity constraint changes
+// nothing (SQLite statements are atomic); its rows are then inserted one by
+// one, so the conflict names the identity type at fault.
+func (t *tx) insertIdentities(ctx context.Context, tenantID, subjectID string, ids []privet.Identity) error {
+	for len(ids) > 0 {
+		n := min(len(ids), rowsPerInsert)
+		args := make([]any, 0, 5*n)
+		for _, id := range ids[:n] {
+			args = append(args, tenantID, subjectID, string(id.Type), id.Index, id.Sealed)
+		}
+		_, err := t.exec(ctx, insertIdentitiesSQL[n], args...)
+		switch {
+		case isUnique(err):
+			for _, id := range ids[:n] {
+				if err := t.insertIdentity(ctx, tenantID, subjectID, id); err != nil {
+					return err
+				}
+			}
+			return dbError("insert identities", err)
+		case isForeignKey(err):
+			return notFound("subject")
+		case err != nil:
+			return dbError("insert identities", err)
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// insertFields inserts a new subject's fields, several per statement.
+func (t *tx) insertFields(ctx context.Context, tenantID, subjectID string, fields []privet.Field) error {
+	for len(fields) > 0 {
+		n := min(len(fields), rowsPerInsert)
+		args := make([]any, 0, 6*n)
+		for _, f := range fields[:n] {
+			args = append(args, tenantID, subjectID, f.Name, f.Category, f.Sealed, nanos(f.UpdatedAt))
+		}
+		_, err := t.exec(ctx, insertFieldsSQL[n], args...)
+		if isForeignKey(err) {
+			return notFound("subject")
+		}
+		if err != nil {
+			return dbError("put fields", err)
+		}
+		fields = fields[n:]
+	}
+	return nil
 }
 
 func (t *tx) insertIdentity(ctx context.Context, tenantID, subjectID string, id privet.Identity) error {

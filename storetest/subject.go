@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -503,4 +505,63 @@ func testSubjectConcurrentChanges(t *testing.T, open OpenFunc) {
 			t.Fatalf("round %d: after an erasure raced by changes, status %q: the erasure was written over", round, got.Status)
 		}
 	}
+}
+
+// testCreateManyRows stores a subject with more identities and fields than
+// one statement of a create carries, and a conflict on its last identity.
+func testCreateManyRows(t *testing.T, open OpenFunc) {
+	st, _ := open(t)
+	ctx := context.Background()
+	tn := newTenant(t, st)
+	s := newSubject(tn.ID)
+	s.Identities, s.Fields = nil, nil
+	types := []privet.IdentityType{privet.IdentityEmail, privet.IdentityPhone, privet.IdentityCookieID}
+	for i := range 11 {
+		s.Identities = append(s.Identities, privet.Identity{Type: types[i%len(types)], Index: randomBytes(32), Sealed: randomBytes(10 + i)})
+	}
+	for i := range 19 {
+		s.Fields = append(s.Fields, privet.Field{Name: fmt.Sprintf("f%02d", i), Category: "user.name", Sealed: randomBytes(10 + i), UpdatedAt: s.CreatedAt})
+	}
+	createSubject(t, st, s)
+	var got *privet.Subject
+	update(t, st, func(tx privet.Tx) error {
+		var err error
+		got, err = tx.Subject(ctx, tn.ID, s.ID)
+		return err
+	})
+	if len(got.Identities) != len(s.Identities) || len(got.Fields) != len(s.Fields) {
+		t.Fatalf("stored %d identities and %d fields, want %d and %d", len(got.Identities), len(got.Fields), len(s.Identities), len(s.Fields))
+	}
+	for i, f := range got.Fields {
+		if f.Name != s.Fields[i].Name || !bytes.Equal(f.Sealed, s.Fields[i].Sealed) {
+			t.Fatalf("field %d = %s, want %s with its sealed value", i, f.Name, s.Fields[i].Name)
+		}
+	}
+	update(t, st, func(tx privet.Tx) error {
+		for _, want := range s.Identities {
+			id, err := tx.SubjectIDByIdentity(ctx, tn.ID, want.Type, want.Index)
+			if err != nil || id != s.ID {
+				t.Errorf("identity %s: %s, %v", want.Type, id, err)
+			}
+		}
+		return nil
+	})
+
+	b := newSubject(tn.ID)
+	b.Identities = nil
+	for i := range 10 {
+		b.Identities = append(b.Identities, privet.Identity{Type: types[i%len(types)], Index: randomBytes(32), Sealed: randomBytes(10)})
+	}
+	b.Identities = append(b.Identities, s.Identities[10])
+	err := st.Update(ctx, func(tx privet.Tx) error { return tx.CreateSubject(ctx, b) })
+	wantCode(t, err, privet.ECONFLICT)
+	if f := privet.ErrorField(err); f != "identities."+string(s.Identities[10].Type) {
+		t.Errorf("Field = %q, want identities.%s", f, s.Identities[10].Type)
+	}
+	update(t, st, func(tx privet.Tx) error {
+		if _, err := tx.SubjectIDByIdentity(ctx, tn.ID, b.Identities[0].Type, b.Identities[0].Index); !errors.Is(err, privet.ErrNotFound) {
+			t.Errorf("a conflicting create left an identity behind: %v", err)
+		}
+		return nil
+	})
 }

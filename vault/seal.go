@@ -33,6 +33,16 @@ func (s sealer) open(field string, sealed []byte) (string, error) {
 	return string(b), nil
 }
 
+// newSubjectSealer gives a new subject its id and its data key, already
+// stored: one made ahead from the pool if one is ready, else a fresh one.
+func (s *Service) newSubjectSealer(ctx context.Context, tenantID string) (sealer, error) {
+	if k, ok := s.takeKey(tenantID); ok {
+		s.keys.put(tenantID, k.subjectID, k.key)
+		return sealer{tenantID: tenantID, subjectID: k.subjectID, key: k.key}, nil
+	}
+	return s.newSealer(ctx, tenantID, privet.NewID(privet.PrefixSubject))
+}
+
 // newSealer creates and stores a fresh data key for a new subject.
 func (s *Service) newSealer(ctx context.Context, tenantID, subjectID string) (sealer, error) {
 	key, wrapped, keyID, err := s.Master.NewDataKey(tenantID, subjectID)

@@ -23,13 +23,13 @@ func (s *Service) Create(ctx context.Context, actor privet.Actor, tenantID strin
 		return nil, err
 	}
 
-	sub := &privet.Subject{
-		ID: privet.NewID(privet.PrefixSubject), TenantID: tenantID, Jurisdiction: in.Jurisdiction,
-		Status: privet.StatusActive, AgeBand: in.AgeBand, CreatedAt: now, UpdatedAt: now, LastActivityAt: now,
-	}
-	seal, err := s.newSealer(ctx, tenantID, sub.ID)
+	seal, err := s.newSubjectSealer(ctx, tenantID)
 	if err != nil {
 		return nil, err
+	}
+	sub := &privet.Subject{
+		ID: seal.subjectID, TenantID: tenantID, Jurisdiction: in.Jurisdiction,
+		Status: privet.StatusActive, AgeBand: in.AgeBand, CreatedAt: now, UpdatedAt: now, LastActivityAt: now,
 	}
 	if err := s.sealSubject(seal, sub, ids, in.BirthDate, in.Fields); err != nil {
 		s.dropKey(tenantID, sub.ID)

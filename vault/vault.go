@@ -8,6 +8,7 @@ package vault
 import (
 	"context"
 	"log/slog"
+	"sync"
 
 	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/crypto"
@@ -57,8 +58,15 @@ type Service struct {
 	// Changed, when set, hears of every change to a subject's status,
 	// jurisdiction or age, so caches of them (consent decisions) stay true.
 	Changed func(tenantID, subjectID string)
+	// KeyPoolSize is how many data keys, each with its subject id, are made
+	// and committed ahead per tenant, so a create waits for one commit
+	// instead of two. 0 makes every key at create time. Call StopKeyPool at
+	// shutdown to destroy the unused ones.
+	KeyPoolSize int
 
-	keys keyCache
+	keys     keyCache
+	poolOnce sync.Once
+	keyPool  *keyPool
 }
 
 func (s *Service) now() privet.Clock { return privet.ClockOr(s.Clock) }

@@ -308,6 +308,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Consent.Start(ctx); err != nil {
 		return err
 	}
+	// Only a server makes data keys ahead; one-off commands make their own.
+	// Main.Close destroys the unused ones.
+	m.Vault.KeyPoolSize = m.Config.KeyPool
 	if err := m.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
@@ -384,6 +387,12 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.Consent != nil {
 		errs = append(errs, m.Consent.Close())
+	}
+	if m.Vault != nil {
+		// Before the key store closes: unused pooled keys are destroyed.
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		errs = append(errs, m.Vault.StopKeyPool(ctx))
+		cancel()
 	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
