@@ -56,12 +56,13 @@ func (t *tx) AppendLiveConsent(ctx context.Context, e *privet.ConsentEvent) erro
 	return dbError("append consent", err)
 }
 
-// insertLiveConsentSQL selects the subject's row, not a constant, so no row
-// is inserted unless the subject is live; ?7 is the jurisdiction given.
+// insertLiveConsentSQL selects the subject's row, not constants, so no row
+// is inserted unless the subject is live. Its parameters are anonymous:
+// the driver allocates the name of every numbered one on each run.
 var insertLiveConsentSQL = `INSERT INTO consent_events (id, tenant_id, subject_id, visitor, purpose, state, source,
 	policy_version, jurisdiction, notice_hash, user_agent, ip, guardian, time)
-	SELECT ?1, tenant_id, id, ?2, ?3, ?4, ?5, ?6, iif(?7 = '', jurisdiction, ?7), ?8, ?9, ?10, ?11, ?12
-	FROM subjects WHERE tenant_id = ?13 AND id = ?14 AND status <> '` + string(privet.StatusErased) + `'
+	SELECT ?, tenant_id, id, ?, ?, ?, ?, ?, coalesce(nullif(?, ''), jurisdiction), ?, ?, ?, ?, ?
+	FROM subjects WHERE tenant_id = ? AND id = ? AND status <> '` + string(privet.StatusErased) + `'
 	RETURNING seq, jurisdiction`
 
 func (t *tx) insertConsent(ctx context.Context, e *privet.ConsentEvent) error {
