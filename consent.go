@@ -120,6 +120,12 @@ type ConsentStore interface {
 	// ConsentEventAt returns the event with the seq, of any tenant: the one
 	// a notification named. ENOTFOUND if none is visible.
 	ConsentEventAt(ctx context.Context, seq int64) (*ConsentEvent, error)
+	// AppendLiveConsent is AppendConsent for a choice of a known subject:
+	// it inserts e only while the subject exists and is not erased, checked
+	// in the same statement as the insert, and fills an empty Jurisdiction
+	// with the subject's. ENOTFOUND if the subject does not exist or is
+	// erased, EINVALID if e names no subject or is a link.
+	AppendLiveConsent(ctx context.Context, e *ConsentEvent) error
 	// LinkVisitor appends e, a StateLinked event naming both the visitor
 	// and the subject it became. ECONFLICT if the visitor is linked already,
 	// ENOTFOUND if the subject does not exist.

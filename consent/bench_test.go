@@ -2,6 +2,8 @@ package consent_test
 
 import (
 	"context"
+	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/privet-dev/privet"
@@ -110,4 +112,29 @@ func BenchmarkDecideTracking(b *testing.B) {
 			b.Fatalf("subject %d: %+v, %v", n, d, err)
 		}
 	}
+}
+
+// BenchmarkRecordParallel records choices of 1,000 subjects from 16
+// goroutines (the load's clients) through the group commit: the consent
+// write without HTTP. cpu-ms/op is the process's CPU time per write.
+func BenchmarkRecordParallel(b *testing.B) {
+	e, ids := benchEnv(b, 1000)
+	ctx := context.Background()
+	var next atomic.Int64
+	b.SetParallelism(16 / max(runtime.GOMAXPROCS(0), 1))
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := privettest.ProcessCPU()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			in := consent.RecordInput{Party: consent.Party{SubjectID: ids[i%int64(len(ids))]}, Purpose: email,
+				State: []privet.ConsentState{privet.StateGiven, privet.StateWithdrawn}[i%2], Source: privet.SourceAPI}
+			if _, err := e.svc.Record(ctx, api, e.tenant, in); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(privettest.ProcessCPU()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
 }

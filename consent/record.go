@@ -90,34 +90,35 @@ func (s *Service) RecordAll(ctx context.Context, actor privet.Actor, tenantID st
 			}
 		}
 	}
+	// Everything but the writes is done before Update: the committer runs
+	// one transaction at a time, so what a fn does there, every write waits
+	// for. An event naming a subject checks that the subject is live (and
+	// takes its jurisdiction) in its own INSERT, not in a read before it.
 	var links []*privet.ConsentEvent
-	subjects := map[string]*privet.Subject{}
 	err = s.Store.Update(ctx, func(tx privet.Tx) error {
 		linked := map[string]bool{}
 		for _, ev := range evs {
-			if ev.SubjectID != "" {
-				sub, ok := subjects[ev.SubjectID]
-				if !ok {
-					var err error
-					if sub, err = liveSubject(ctx, tx, tenantID, ev.SubjectID); err != nil {
-						return err
-					}
-					subjects[ev.SubjectID] = sub
+			if ev.SubjectID == "" {
+				if err := tx.AppendConsent(ctx, ev); err != nil {
+					return err
 				}
-				if ev.Jurisdiction == "" {
-					ev.Jurisdiction = sub.Jurisdiction
-				}
+			} else {
 				key := string(ev.Visitor)
 				if ev.Visitor != nil && !linked[key] && !s.linkedTo(tenantID, ev.Visitor, ev.SubjectID) {
+					// A link is no choice: it has no INSERT of its own
+					// that could check the subject.
+					if _, err := liveSubject(ctx, tx, tenantID, ev.SubjectID); err != nil {
+						return err
+					}
 					link := s.linkEvent(tenantID, ev.SubjectID, ev.Visitor, pol.Hash, now)
 					if err := tx.LinkVisitor(ctx, link); err != nil {
 						return err
 					}
 					links, linked[key] = append(links, link), true
 				}
-			}
-			if err := tx.AppendConsent(ctx, ev); err != nil {
-				return err
+				if err := tx.AppendLiveConsent(ctx, ev); err != nil {
+					return err
+				}
 			}
 			if job := withdrawalFollowUp(pol, ev); job != nil {
 				if err := tx.Enqueue(ctx, job); err != nil {
@@ -136,10 +137,6 @@ func (s *Service) RecordAll(ctx context.Context, actor privet.Actor, tenantID st
 		return nil, err
 	}
 	s.mem.mu.Lock()
-	l := s.mem.ledger(tenantID)
-	for id, sub := range subjects {
-		l.setProfile(id, sub, now)
-	}
 	for _, link := range links {
 		s.mem.apply(link)
 	}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -38,6 +39,42 @@ func (t *tx) LinkVisitor(ctx context.Context, e *privet.ConsentEvent) error {
 		return privet.FieldError("state", "a link names a subject and a visitor")
 	}
 	return t.savepoint(ctx, func(q pgx.Tx) error { return t.insertConsent(ctx, q, e) })
+}
+
+// AppendLiveConsent inserts e only while its subject exists and is not
+// erased, and gives it the subject's jurisdiction when it names none, in
+// one round trip that also notifies the other servers on commit. The
+// subject's row is not locked beyond the foreign key's KEY SHARE: an
+// erasure committing meanwhile orders after this write, as it did when the
+// subject was read before the insert, and locking more would let two
+// batches that touch the same subjects in different orders deadlock.
+func (t *tx) AppendLiveConsent(ctx context.Context, e *privet.ConsentEvent) error {
+	if e.State == privet.StateLinked {
+		return privet.FieldError("state", "links are made with LinkVisitor")
+	}
+	if e.SubjectID == "" {
+		return privet.FieldError("subject_id", "a live consent names a subject")
+	}
+	if !t.write {
+		return errWriteInView()
+	}
+	var visitor []byte
+	if len(e.Visitor) > 0 {
+		visitor = e.Visitor
+	}
+	err := t.q.QueryRow(ctx, `WITH ins AS (INSERT INTO consent_events (id, tenant_id, subject_id, visitor, purpose, state,
+			source, policy_version, jurisdiction, notice_hash, user_agent, ip, guardian, "time")
+		SELECT $1, tenant_id, id, $2, $3, $4, $5, $6, COALESCE(NULLIF($7, ''), jurisdiction), $8, $9, $10, $11, $12
+		FROM subjects WHERE tenant_id = $13 AND id = $14 AND status <> $15
+		RETURNING seq, jurisdiction)
+		SELECT ins.seq, ins.jurisdiction FROM ins, pg_notify($16, current_schema() || ' ' || ins.seq) AS n`,
+		e.ID, visitor, e.Purpose, string(e.State), string(e.Source), e.PolicyVersion, e.Jurisdiction, e.NoticeHash,
+		e.UserAgent, e.IP, e.Guardian, e.Time.UTC(), e.TenantID, e.SubjectID, string(privet.StatusErased),
+		consentChannel).Scan(&e.Seq, &e.Jurisdiction)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return notFound("subject")
+	}
+	return dbError("append consent", err)
 }
 
 func (t *tx) insertConsent(ctx context.Context, q pgx.Tx, e *privet.ConsentEvent) error {

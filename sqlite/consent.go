@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/privet-dev/privet"
@@ -26,6 +28,42 @@ func (t *tx) LinkVisitor(ctx context.Context, e *privet.ConsentEvent) error {
 	}
 	return t.insertConsent(ctx, e)
 }
+
+// AppendLiveConsent inserts e only while its subject exists and is not
+// erased, and gives it the subject's jurisdiction when it names none. The
+// check is part of the INSERT, so it holds at commit: the single writer runs
+// no erasure between the check and the insert.
+func (t *tx) AppendLiveConsent(ctx context.Context, e *privet.ConsentEvent) error {
+	if e.State == privet.StateLinked {
+		return privet.FieldError("state", "links are made with LinkVisitor")
+	}
+	if e.SubjectID == "" {
+		return privet.FieldError("subject_id", "a live consent names a subject")
+	}
+	var visitor any
+	if len(e.Visitor) > 0 {
+		visitor = e.Visitor
+	}
+	err := t.queryRow(ctx, insertLiveConsentSQL,
+		e.ID, visitor, e.Purpose, string(e.State), string(e.Source), e.PolicyVersion, e.Jurisdiction,
+		e.NoticeHash, e.UserAgent, e.IP, e.Guardian, e.Time.UnixNano(), e.TenantID, e.SubjectID).Scan(&e.Seq, &e.Jurisdiction)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return notFound("subject")
+	case isForeignKey(err):
+		return notFound("subject")
+	}
+	return dbError("append consent", err)
+}
+
+// insertLiveConsentSQL selects the subject's row, not constants, so no row
+// is inserted unless the subject is live. Its parameters are anonymous:
+// the driver allocates the name of every numbered one on each run.
+var insertLiveConsentSQL = `INSERT INTO consent_events (id, tenant_id, subject_id, visitor, purpose, state, source,
+	policy_version, jurisdiction, notice_hash, user_agent, ip, guardian, time)
+	SELECT ?, tenant_id, id, ?, ?, ?, ?, ?, coalesce(nullif(?, ''), jurisdiction), ?, ?, ?, ?, ?
+	FROM subjects WHERE tenant_id = ? AND id = ? AND status <> '` + string(privet.StatusErased) + `'
+	RETURNING seq, jurisdiction`
 
 func (t *tx) insertConsent(ctx context.Context, e *privet.ConsentEvent) error {
 	var subject, visitor any

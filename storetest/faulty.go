@@ -39,3 +39,10 @@ func (t faultyTx) AppendConsent(ctx context.Context, e *privet.ConsentEvent) err
 	}
 	return t.Tx.AppendConsent(ctx, e)
 }
+
+func (t faultyTx) AppendLiveConsent(ctx context.Context, e *privet.ConsentEvent) error {
+	if n := t.store.appended.Add(1); n == t.store.FailAt.Load() {
+		return privet.Errorf(privet.EUNAVAILABLE, "injected failure")
+	}
+	return t.Tx.AppendLiveConsent(ctx, e)
+}

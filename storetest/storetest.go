@@ -43,6 +43,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("AuditBatch", func(t *testing.T) { testAuditBatch(t, open) })
 	t.Run("AuditQuery", func(t *testing.T) { testAuditQuery(t, open) })
 	t.Run("ConsentLedger", func(t *testing.T) { testConsentLedger(t, open) })
+	t.Run("LiveConsent", func(t *testing.T) { testLiveConsent(t, open) })
 	t.Run("Packages", func(t *testing.T) { testPackages(t, open) })
 	t.Run("ExpiredPackages", func(t *testing.T) { testExpiredPackages(t, open) })
 	t.Run("RequestRoundTrip", func(t *testing.T) { testRequestRoundTrip(t, open) })
