@@ -21,6 +21,16 @@ const consentChannel = "privet_consent"
 const consentColumns = `seq, id, tenant_id, subject_id, visitor, purpose, state, source, policy_version,
 	jurisdiction, notice_hash, user_agent, ip, guardian, "time"`
 
+// consentOrderLock is the statement part that takes, before an insert draws
+// its seq, the transaction-level advisory lock that orders consent writers:
+// seqs are drawn only by the lock's holder, which keeps it until it commits
+// or rolls back, so no event can commit with a seq below one already
+// visible. A reader can then follow the ledger by "seq above the last I
+// read" without ever stepping over an event still in flight (see
+// ConsentEventsAfter). The key is the table's oid: one per privet schema of
+// the database. Taking it again in the same transaction is free.
+const consentOrderLock = `(SELECT pg_advisory_xact_lock('consent_events'::regclass::oid::bigint)) AS consent_order`
+
 // AppendConsent inserts e and notifies the other servers, on commit, of its seq.
 func (t *tx) AppendConsent(ctx context.Context, e *privet.ConsentEvent) error {
 	if e.State == privet.StateLinked {
@@ -65,7 +75,7 @@ func (t *tx) AppendLiveConsent(ctx context.Context, e *privet.ConsentEvent) erro
 	err := t.q.QueryRow(ctx, `WITH ins AS (INSERT INTO consent_events (id, tenant_id, subject_id, visitor, purpose, state,
 			source, policy_version, jurisdiction, notice_hash, user_agent, ip, guardian, "time")
 		SELECT $1, tenant_id, id, $2, $3, $4, $5, $6, COALESCE(NULLIF($7, ''), jurisdiction), $8, $9, $10, $11, $12
-		FROM subjects WHERE tenant_id = $13 AND id = $14 AND status <> $15
+		FROM subjects, `+consentOrderLock+` WHERE tenant_id = $13 AND id = $14 AND status <> $15
 		RETURNING seq, jurisdiction)
 		SELECT ins.seq, ins.jurisdiction FROM ins, pg_notify($16, current_schema() || ' ' || ins.seq) AS n`,
 		e.ID, visitor, e.Purpose, string(e.State), string(e.Source), e.PolicyVersion, e.Jurisdiction, e.NoticeHash,
@@ -88,7 +98,7 @@ func (t *tx) insertConsent(ctx context.Context, q pgx.Tx, e *privet.ConsentEvent
 	}
 	err := q.QueryRow(ctx, `INSERT INTO consent_events (id, tenant_id, subject_id, visitor, purpose, state, source,
 		policy_version, jurisdiction, notice_hash, user_agent, ip, guardian, "time")
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING seq`,
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM `+consentOrderLock+` RETURNING seq`,
 		e.ID, e.TenantID, subject, visitor, e.Purpose, string(e.State), string(e.Source), e.PolicyVersion,
 		e.Jurisdiction, e.NoticeHash, e.UserAgent, e.IP, e.Guardian, e.Time.UTC()).Scan(&e.Seq)
 	switch {
@@ -132,15 +142,10 @@ func (t *tx) ConsentEventsAfter(ctx context.Context, afterSeq int64, limit int) 
 	if limit <= 0 || limit > 10000 {
 		limit = 10000
 	}
-	// Seqs are drawn before commit, so an event still in flight may hold a
-	// lower seq than events already visible. Everything written by a
-	// transaction older than the snapshot's xmin has ended; the first
-	// visible event of a younger one bounds the answer, since an older seq
-	// of a transaction still running may lie below it.
-	return t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events
-		WHERE seq > $1 AND seq < COALESCE((SELECT min(seq) FROM consent_events
-			WHERE seq > $1 AND xid >= pg_snapshot_xmin(pg_current_snapshot())), 9223372036854775807)
-		ORDER BY seq LIMIT $2`, afterSeq, limit)
+	// Writers draw seqs one transaction at a time (consentOrderLock), so
+	// what a snapshot sees is every event up to some seq, less the seqs of
+	// rolled-back writes: an event still in flight always has a higher seq.
+	return t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events WHERE seq > $1 ORDER BY seq LIMIT $2`, afterSeq, limit)
 }
 
 func (t *tx) ConsentEventAt(ctx context.Context, seq int64) (*privet.ConsentEvent, error) {
