@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,10 +31,13 @@ const (
 	// eventsPerSubject: each subject has two events for each of five
 	// purposes (given, then withdrawn or given again).
 	eventsPerSubject = 10
-	// loadTxEvents is kept moderate: on SQLite, each statement of a
-	// transaction truncates the savepoint's in-memory journal from its
-	// start, so a transaction's cost grows with the square of its size.
-	loadTxEvents = 2_000
+	// loadTxSubjects is the subjects per Update (11 statements each): on
+	// SQLite, each statement inside a savepoint truncates the savepoint's
+	// in-memory journal from its start, so an Update's cost grows with the
+	// square of its statements. Speed comes from loadWorkers Updates in
+	// flight instead, which the group commit merges into one transaction.
+	loadTxSubjects = 20
+	loadWorkers    = 8
 )
 
 var ledgerPurposes = []string{email, targeted, analytics, service, fraud}
@@ -143,38 +148,98 @@ func benchLoadLedger(b *testing.B, st privet.Store, policyVersion string, subjec
 	if err != nil {
 		b.Fatal(err)
 	}
-	states := []privet.ConsentState{privet.StateWithdrawn, privet.StateGiven}
-	perTx := loadTxEvents / eventsPerSubject
-	for first := 0; first < subjects; first += perTx {
-		err := st.Update(ctx, func(tx privet.Tx) error {
-			for i := first; i < min(first+perTx, subjects); i++ {
-				id := benchSubjectID(i)
-				at := start.Add(-time.Duration(i) * time.Second)
-				if err := tx.CreateSubject(ctx, &privet.Subject{ID: id, TenantID: benchTenant, Jurisdiction: "DE",
-					Status: privet.StatusActive, AgeBand: "adult", CreatedAt: at, UpdatedAt: at, LastActivityAt: at}); err != nil {
-					return err
+	// Updates of a few hundred statements each, from several goroutines:
+	// the group commit merges them into shared transactions, while each
+	// Update's savepoint stays small (see loadTxSubjects). The last subject,
+	// which marks a complete load, is written alone after all the others.
+	subjects--
+	var (
+		next     atomic.Int64
+		failed   atomic.Value
+		wg       sync.WaitGroup
+		progress = newLoadProgress(b, subjects)
+	)
+	for range loadWorkers {
+		wg.Go(func() {
+			for failed.Load() == nil {
+				first := int(next.Add(loadTxSubjects)) - loadTxSubjects
+				if first >= subjects {
+					return
 				}
-				for k := range eventsPerSubject {
-					// Given first; the second event withdraws or gives again.
-					state := privet.StateGiven
-					if k >= len(ledgerPurposes) {
-						state = states[(i+k)%2]
-					}
-					ev := &privet.ConsentEvent{ID: privet.NewID(privet.PrefixConsent), TenantID: benchTenant, SubjectID: id,
-						Purpose: ledgerPurposes[k%len(ledgerPurposes)], State: state, Source: privet.SourceImport,
-						PolicyVersion: policyVersion, Jurisdiction: "DE", Time: at.Add(time.Duration(k) * time.Millisecond)}
-					if err := tx.AppendConsent(ctx, ev); err != nil {
-						return err
-					}
+				last := min(first+loadTxSubjects, subjects)
+				if err := st.Update(ctx, func(tx privet.Tx) error {
+					return benchLoadSubjects(ctx, tx, policyVersion, first, last)
+				}); err != nil {
+					failed.CompareAndSwap(nil, err)
+					return
 				}
+				progress.done(last - first)
 			}
-			return nil
 		})
-		if err != nil {
-			b.Fatal(err)
-		}
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Update(ctx, func(tx privet.Tx) error {
+		return benchLoadSubjects(ctx, tx, policyVersion, subjects, subjects+1)
+	}); err != nil {
+		b.Fatal(err)
 	}
 	return time.Since(t0)
+}
+
+// benchLoadSubjects writes subjects [first, last) and their events.
+func benchLoadSubjects(ctx context.Context, tx privet.Tx, policyVersion string, first, last int) error {
+	states := []privet.ConsentState{privet.StateWithdrawn, privet.StateGiven}
+	for i := first; i < last; i++ {
+		id := benchSubjectID(i)
+		at := start.Add(-time.Duration(i) * time.Second)
+		if err := tx.CreateSubject(ctx, &privet.Subject{ID: id, TenantID: benchTenant, Jurisdiction: "DE",
+			Status: privet.StatusActive, AgeBand: "adult", CreatedAt: at, UpdatedAt: at, LastActivityAt: at}); err != nil {
+			return err
+		}
+		for k := range eventsPerSubject {
+			// Given first; the second event withdraws or gives again.
+			state := privet.StateGiven
+			if k >= len(ledgerPurposes) {
+				state = states[(i+k)%2]
+			}
+			ev := &privet.ConsentEvent{ID: privet.NewID(privet.PrefixConsent), TenantID: benchTenant, SubjectID: id,
+				Purpose: ledgerPurposes[k%len(ledgerPurposes)], State: state, Source: privet.SourceImport,
+				PolicyVersion: policyVersion, Jurisdiction: "DE", Time: at.Add(time.Duration(k) * time.Millisecond)}
+			if err := tx.AppendConsent(ctx, ev); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// loadProgress logs the load's rate every tenth of the way, so a run of
+// millions of events shows it is moving.
+type loadProgress struct {
+	b         *testing.B
+	total     int
+	t0        time.Time
+	mu        sync.Mutex
+	n, logged int
+}
+
+func newLoadProgress(b *testing.B, total int) *loadProgress {
+	return &loadProgress{b: b, total: total, t0: time.Now()}
+}
+
+func (p *loadProgress) done(subjects int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n += subjects
+	if p.n-p.logged >= max(p.total/10, 1) || p.n == p.total {
+		p.logged = p.n
+		el := time.Since(p.t0)
+		p.b.Logf("loaded %d of %d subjects (%d events) in %s: %.0f events/s", p.n, p.total,
+			p.n*eventsPerSubject, el.Round(time.Second), float64(p.n*eventsPerSubject)/el.Seconds())
+	}
 }
 
 // heapInUse is the live heap after a full collection.

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
@@ -39,6 +40,12 @@ type Options struct {
 	// GetDuration bounds the get phase when set, so that a long create
 	// phase (loading many subjects) can be followed by a short measurement.
 	GetDuration time.Duration
+	// Seeded, when set, makes the run a get phase alone over subjects made
+	// earlier by the seed command (`privet subjects seed`): each get looks
+	// up SeededEmail(SeedPrefix, i) for i drawn uniformly from 0..Seeded-1,
+	// so the reads spread over the whole store, not only its newest rows.
+	Seeded     int
+	SeedPrefix string // default DefaultSeedPrefix
 }
 
 // Result is one phase's outcome.
@@ -91,6 +98,9 @@ func (opt Options) withDefaults() (Options, error) {
 	if opt.Purpose == "" {
 		opt.Purpose = "essential.service"
 	}
+	if opt.SeedPrefix == "" {
+		opt.SeedPrefix = DefaultSeedPrefix
+	}
 	opt.BaseURL = strings.TrimSuffix(opt.BaseURL, "/")
 	switch {
 	case opt.Clients < 1 || opt.Clients > MaxClients:
@@ -99,6 +109,8 @@ func (opt Options) withDefaults() (Options, error) {
 		return opt, privet.FieldError("duration", "duration must be positive and at most %s", MaxDuration)
 	case opt.Requests < 0:
 		return opt, privet.FieldError("requests", "requests must not be negative")
+	case opt.Seeded < 0 || opt.Seeded > MaxSeedCount:
+		return opt, privet.FieldError("seeded", "seeded must be between 0 and %d", MaxSeedCount)
 	}
 	return opt, nil
 }
@@ -112,7 +124,8 @@ func newClient(opt Options) *http.Client {
 
 // Run creates subjects (five fields, two identities each) for one phase,
 // looks them up by email for the next, then records consents for them and
-// asks for decisions, and returns the four results.
+// asks for decisions, and returns the four results. With Seeded set it
+// runs the get phase alone, over the seeded subjects.
 // BaseURL must point at a loopback address: a load generator aimed at
 // someone else's server by mistake is a denial of service.
 func Run(ctx context.Context, opt Options) ([]Result, error) {
@@ -124,6 +137,9 @@ func Run(ctx context.Context, opt Options) ([]Result, error) {
 		return nil, err
 	}
 	client := newClient(opt)
+	if opt.Seeded > 0 {
+		return []Result{seededGets(ctx, client, opt)}, nil
+	}
 	run := fmt.Sprintf("%x", time.Now().UnixNano())
 
 	// The subjects made, for the later phases.
@@ -134,22 +150,9 @@ func Run(ctx context.Context, opt Options) ([]Result, error) {
 	)
 	create := func(ctx context.Context, worker, i int) (int, error) {
 		email := fmt.Sprintf("load-%s-%d-%d@example.com", run, worker, i)
-		body := map[string]any{
-			"jurisdiction": "DE",
-			"identities": []map[string]string{
-				{"type": "email", "value": email},
-				// A cookie id rather than an external id: the demo policy
-				// collects user.device.cookie_id but not user.unique_id.
-				{"type": "cookie_id", "value": fmt.Sprintf("c-%s-%d-%d", run, worker, i)},
-			},
-			"fields": []map[string]string{
-				{"name": "name", "category": "user.name", "value": "Load Test Person"},
-				{"name": "phone", "category": "user.contact.phone_number", "value": "+4930123456"},
-				{"name": "company", "category": "user.professional_information", "value": "Example GmbH"},
-				{"name": "avatar", "category": "user.content.self_image", "value": "https://example.com/a.png"},
-				{"name": "address", "category": "user.contact.address", "value": "Example Street 1, Berlin"},
-			},
-		}
+		// A cookie id rather than an external id: the demo policy
+		// collects user.device.cookie_id but not user.unique_id.
+		body := Subject(email, fmt.Sprintf("c-%s-%d-%d", run, worker, i))
 		var made struct{ ID string }
 		status, err := send(ctx, client, http.MethodPost, opt.BaseURL+"/v1/subjects", opt.APIKey, body, &made)
 		if err == nil && status == http.StatusCreated {
@@ -192,6 +195,24 @@ func Run(ctx context.Context, opt Options) ([]Result, error) {
 	}
 	res = append(res, phase(ctx, "decide", opt, http.StatusOK, decide))
 	return res, nil
+}
+
+// seededGets looks up seeded subjects by email, drawn uniformly at random
+// (a generator per client, seeded by its number, so runs repeat).
+func seededGets(ctx context.Context, client *http.Client, opt Options) Result {
+	rngs := make([]*rand.Rand, opt.Clients)
+	for w := range rngs {
+		rngs[w] = rand.New(rand.NewPCG(uint64(w), uint64(opt.Seeded)))
+	}
+	get := func(ctx context.Context, worker, _ int) (int, error) {
+		email := SeededEmail(opt.SeedPrefix, rngs[worker].IntN(opt.Seeded))
+		return send(ctx, client, http.MethodPost, opt.BaseURL+"/v1/subjects/lookup", opt.APIKey,
+			map[string]any{"type": "email", "value": email, "purpose": opt.Purpose}, nil)
+	}
+	if opt.GetDuration > 0 {
+		opt.Duration = opt.GetDuration
+	}
+	return phase(ctx, "get", opt, http.StatusOK, get)
 }
 
 // send makes one request (a JSON body when body is not nil), decodes a

@@ -27,7 +27,9 @@ and asks for decisions (marketing email), and prints one line per
 phase with requests/s, p50, p99 and errors. Each phase stops after --duration
 or --requests, whichever comes first. --baseline also loads a bare net/http
 handler in this process, the ceiling to compare against; alone, it needs no
-server. The exit status is 1 if any request failed.`,
+server. With --seeded N, load runs the get phase alone, over the N subjects
+that "privet subjects seed" made (emails spread uniformly over all of them).
+The exit status is 1 if any request failed.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opt.BaseURL == "" && !withBar {
@@ -71,6 +73,8 @@ server. The exit status is 1 if any request failed.`,
 	f.DurationVar(&opt.Duration, "duration", 10*time.Second, "how long each phase runs at most")
 	f.DurationVar(&opt.GetDuration, "get-duration", 0, "how long the get phase runs at most (default: --duration)")
 	f.IntVar(&opt.Requests, "requests", 0, "requests per phase at most (0: bounded by --duration only)")
+	f.IntVar(&opt.Seeded, "seeded", 0, "only gets, by the emails of this many subjects made by 'subjects seed' (0: create first, then all phases)")
+	f.StringVar(&opt.SeedPrefix, "seed-prefix", loadgen.DefaultSeedPrefix, "prefix of the seeded emails (as given to 'subjects seed')")
 	f.StringVar(&opt.Purpose, "purpose", "essential.service", "purpose the gets declare")
 	f.BoolVar(&withBar, "baseline", false, "also load a bare net/http handler in this process, and report ratios to it")
 	f.BoolVar(&asJSON, "json", false, "print the results as JSON")
