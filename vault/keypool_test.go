@@ -20,6 +20,16 @@ func (e *env) pooled(size int) *vault.Service {
 }
 
 // keyIDs lists the subject ids of every data key of the tenant in the store.
+// filled is a service whose pool for the env's tenant holds size keys.
+func (e *env) filled(t *testing.T, size int) *vault.Service {
+	t.Helper()
+	v := e.pooled(size)
+	if err := v.FillKeyPool(context.Background(), e.tenant.ID); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func (e *env) keyIDs(t *testing.T) []string {
 	t.Helper()
 	keys, err := e.keys.DataKeysNotWrappedBy(context.Background(), 0, "", "", 10000)
@@ -59,10 +69,7 @@ func (e *env) readable(t *testing.T, id string) {
 func TestKeyPoolCreateTakesAKeyMadeAhead(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	v := e.pooled(4)
-	if err := v.FillKeyPool(ctx, e.tenant.ID); err != nil {
-		t.Fatal(err)
-	}
+	v := e.filled(t, 4)
 	ahead := e.keyIDs(t)
 	if len(ahead) != 4 {
 		t.Fatalf("keys made ahead = %d, want 4", len(ahead))
@@ -84,10 +91,7 @@ func TestKeyPoolCreateTakesAKeyMadeAhead(t *testing.T) {
 func TestKeyPoolStopDestroysUnusedKeys(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	v := e.pooled(4)
-	if err := v.FillKeyPool(ctx, e.tenant.ID); err != nil {
-		t.Fatal(err)
-	}
+	v := e.filled(t, 4)
 	created, err := v.Create(ctx, e.actor, e.tenant.ID, ada())
 	if err != nil {
 		t.Fatal(err)
@@ -149,10 +153,7 @@ func TestKeyPoolOrphansAfterACrashAreHarmless(t *testing.T) {
 func TestKeyPoolAfterRotationWrapsNewKeysWithThePrimary(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	v := e.pooled(4)
-	if err := v.FillKeyPool(ctx, e.tenant.ID); err != nil {
-		t.Fatal(err)
-	}
+	v := e.filled(t, 4)
 	old := e.keyIDs(t)
 	primary, err := e.master.Rotate(filepath.Join(e.dir, "master.json"))
 	if err != nil {
@@ -189,10 +190,7 @@ func TestKeyPoolAfterRotationWrapsNewKeysWithThePrimary(t *testing.T) {
 func TestKeyPoolRewrapCoversWaitingKeys(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	v := e.pooled(4)
-	if err := v.FillKeyPool(ctx, e.tenant.ID); err != nil {
-		t.Fatal(err)
-	}
+	v := e.filled(t, 4)
 	primary, err := e.master.Rotate(filepath.Join(e.dir, "master.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -214,10 +212,7 @@ func TestKeyPoolRewrapCoversWaitingKeys(t *testing.T) {
 func TestKeyPoolStaleKeysAreDestroyedNotUsed(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	v := e.pooled(4)
-	if err := v.FillKeyPool(ctx, e.tenant.ID); err != nil {
-		t.Fatal(err)
-	}
+	v := e.filled(t, 4)
 	old := e.keyIDs(t)
 	e.clock.Advance(2 * time.Minute)
 	created, err := v.Create(ctx, e.actor, e.tenant.ID, ada())
@@ -239,10 +234,7 @@ func TestKeyPoolStaleKeysAreDestroyedNotUsed(t *testing.T) {
 func TestKeyPoolFailedCreateLeavesNoKey(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	v := e.pooled(4)
-	if err := v.FillKeyPool(ctx, e.tenant.ID); err != nil {
-		t.Fatal(err)
-	}
+	v := e.filled(t, 4)
 	created, err := v.Create(ctx, e.actor, e.tenant.ID, ada())
 	if err != nil {
 		t.Fatal(err)
@@ -261,10 +253,7 @@ func TestKeyPoolFailedCreateLeavesNoKey(t *testing.T) {
 func TestKeyPoolErasure(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	v := e.pooled(4)
-	if err := v.FillKeyPool(ctx, e.tenant.ID); err != nil {
-		t.Fatal(err)
-	}
+	v := e.filled(t, 4)
 	gone, err := v.Create(ctx, e.actor, e.tenant.ID, ada())
 	if err != nil {
 		t.Fatal(err)
