@@ -53,7 +53,7 @@ func (s *Server) routes() {
 		registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/{id}/age", "age-learned", "Record a subject's age; a child without guardian consent is acted on at once", privet.ScopeVaultWrite}, http.StatusOK, s.ageLearned)
 	}
 
-	register(s, endpoint{http.MethodPost, "/v1/consents", "record-consent", "Record a consent choice in the append-only ledger", privet.ScopeConsentWrite}, s.consentRecord)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/consents", "record-consent", "Record a consent choice in the append-only ledger", privet.ScopeConsentWrite}, 0, s.consentRecord, consentRecordOperation)
 	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}/consents", "list-subject-consents", "A subject's consent history", privet.ScopeConsentRead}, s.consentList)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/decisions", "decide", "May a purpose be used for this person now?", privet.ScopeConsentRead}, http.StatusOK, s.decide)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/decisions/batch", "decide-batch", "Decide one purpose for up to 100,000 subjects", privet.ScopeConsentRead}, http.StatusOK, s.decideBatch, s.decideBatchOperation)

@@ -1,0 +1,57 @@
+package api
+
+import (
+	"encoding/json"
+	"io"
+	"strings"
+)
+
+// foldedTwice reports whether a JSON object (at any depth) names one
+// property twice under different casings, e.g. "state" and "State". There
+// huma validated the value of the exact-cased key while encoding/json kept
+// the last of them for the handler; the one-pass decoders check the value
+// they keep. The differential fuzz targets leave these bodies aside.
+func foldedTwice(data string) bool {
+	dec := json.NewDecoder(strings.NewReader(data))
+	type frame struct {
+		object  bool
+		keys    []string
+		wantKey bool
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF || err != nil {
+			return false
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.object && top.wantKey {
+			if k, ok := tok.(string); ok {
+				for _, prev := range top.keys {
+					if prev != k && strings.EqualFold(prev, k) {
+						return true
+					}
+				}
+				top.keys = append(top.keys, k)
+				top.wantKey = false
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{object: true, wantKey: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].wantKey = true
+		}
+	}
+}
