@@ -26,7 +26,7 @@ func (s *Server) routes() {
 	register(s, endpoint{http.MethodDelete, "/v1/keys/{id}", "revoke-key", "Revoke an API key", privet.ScopeAdmin}, s.keyRevoke)
 
 	v := s.cfg.Vault
-	register(s, endpoint{http.MethodPost, "/v1/subjects", "create-subject", "Store a subject; every value is sealed under its own data key", privet.ScopeVaultWrite}, s.subjectCreate)
+	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects", "create-subject", "Store a subject; every value is sealed under its own data key", privet.ScopeVaultWrite}, 0, s.subjectCreate, subjectCreateOperation)
 	register(s, endpoint{http.MethodGet, "/v1/subjects", "list-subjects", "List subjects, without personal data", privet.ScopeVaultRead}, s.subjectList)
 	registerStatus(s, endpoint{http.MethodPost, "/v1/subjects/lookup", "lookup-subject", "Find a subject by identity and read it for a purpose", privet.ScopeVaultRead}, http.StatusOK, s.subjectLookup, lookupOperation)
 	register(s, endpoint{http.MethodGet, "/v1/subjects/{id}", "get-subject", "Read a subject for a purpose", privet.ScopeVaultRead}, s.subjectGet)

@@ -95,3 +95,55 @@ func TestSubjectScenarios(t *testing.T) {
 		})
 	}
 }
+
+// TestSubjectCreateBodyChecks: the create's body is checked as its schema
+// says (the route decodes it once, without huma's generic pass): each
+// refusal is a 422 naming the field and never echoing the value, and the
+// schemas in the OpenAPI document are unchanged.
+func TestSubjectCreateBodyChecks(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		name, body, field string
+	}{
+		{"missing jurisdiction", `{"identities":[{"type":"email","value":"secret@example.com"}]}`, "jurisdiction"},
+		{"missing identities", `{"jurisdiction":"DE","fields":[{"name":"name","category":"user.name","value":"Secret"}]}`, "identities"},
+		{"identities not an array", `{"jurisdiction":"DE","identities":{"type":"email","value":"secret@example.com"}}`, "identities"},
+		{"a null identity", `{"jurisdiction":"DE","identities":[{"type":"email","value":"secret@example.com"},null]}`, "identities[1]"},
+		{"an identity without value", `{"jurisdiction":"DE","identities":[{"type":"email"}]}`, "identities[0].value"},
+		{"an identity with a null type", `{"jurisdiction":"DE","identities":[{"type":null,"value":"secret@example.com"}]}`, "identities[0].type"},
+		{"unknown field at the top", `{"jurisdiction":"DE","identities":[{"type":"email","value":"secret@example.com"}],"email":"secret@example.com"}`, "email"},
+		{"unknown field in an identity", `{"jurisdiction":"DE","identities":[{"type":"email","value":"secret@example.com","note":"secret"}]}`, "note"},
+		{"a field without category", `{"jurisdiction":"DE","identities":[{"type":"email","value":"secret@example.com"}],"fields":[{"name":"name","value":"Secret"}]}`, "fields[0].category"},
+		{"a field value of the wrong type", `{"jurisdiction":"DE","identities":[{"type":"email","value":"secret@example.com"}],"fields":[{"name":"name","category":"user.name","value":12345678}]}`, "fields.value"},
+		{"birth date of the wrong type", `{"jurisdiction":"DE","birth_date":12345678,"identities":[{"type":"email","value":"secret@example.com"}]}`, "birth_date"},
+	} {
+		w := e.do(t, http.MethodPost, "/v1/subjects", e.adminA, c.body)
+		if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `"field":"`+c.field+`"`) {
+			t.Errorf("%s: %d %s, want 422 naming %s", c.name, w.Code, w.Body, c.field)
+		}
+		for _, secret := range []string{"secret", "Secret", "12345678"} {
+			if strings.Contains(w.Body.String(), secret) {
+				t.Errorf("%s: the answer echoes the value: %s", c.name, w.Body)
+			}
+		}
+	}
+	for _, c := range []struct{ name, body string }{
+		{"optional properties as null are absent", `{"jurisdiction":"DE","birth_date":null,"age_band":null,"fields":null,"identities":[{"type":"email","value":"null@example.com"}]}`},
+		{"names matched as encoding/json matches them", `{"Jurisdiction":"DE","IDENTITIES":[{"Type":"email","Value":"case@example.com"}]}`},
+	} {
+		if w := e.do(t, http.MethodPost, "/v1/subjects", e.adminA, c.body); w.Code != http.StatusCreated {
+			t.Errorf("%s: %d %s", c.name, w.Code, w.Body)
+		}
+	}
+	w := e.do(t, http.MethodGet, "/openapi.json", e.adminA, "")
+	for _, want := range []string{
+		`"CreateInput":{"additionalProperties":false,"properties":{"age_band":{"type":"string"},"birth_date":{"type":"string"},"fields":{"items":{"$ref":"#/components/schemas/FieldInput"},"type":["array","null"]},"identities":{"items":{"$ref":"#/components/schemas/IdentityInput"},"type":["array","null"]},"jurisdiction":{"type":"string"}},"required":["jurisdiction","identities"],"type":"object"}`,
+		`"IdentityInput":{"additionalProperties":false,"properties":{"type":{"type":"string"},"value":{"type":"string"}},"required":["type","value"],"type":"object"}`,
+		`"FieldInput":{"additionalProperties":false,"properties":{"category":{"type":"string"},"name":{"type":"string"},"value":{"type":"string"}},"required":["name","category","value"],"type":"object"}`,
+		`"operationId":"create-subject","requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/CreateInput"}}},"required":true}`,
+	} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("the create's schema changed in the OpenAPI document: %s not found", want)
+		}
+	}
+}
