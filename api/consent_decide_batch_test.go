@@ -101,7 +101,7 @@ func TestDecideBatchRoute(t *testing.T) {
 		status     int
 		field      string
 	}{
-		{"malformed", `{"purpose":`, http.StatusUnprocessableEntity, "body"},
+		{"malformed", `{"purpose":`, http.StatusBadRequest, "body"},
 		{"no purpose", `{"subject_ids":["sub_x"]}`, http.StatusUnprocessableEntity, "purpose"},
 		{"unknown purpose", `{"purpose":"no.such","subject_ids":["sub_x"]}`, http.StatusUnprocessableEntity, "purpose"},
 		{"ids not a list", `{"purpose":"` + batchPurpose + `","subject_ids":"sub_x"}`, http.StatusUnprocessableEntity, "subject_ids"},

@@ -103,3 +103,18 @@ func TestConsentRecordBodyChecks(t *testing.T) {
 		t.Errorf("the consent write's schema changed in the OpenAPI document")
 	}
 }
+
+// TestOnePassBodiesNotJSON: a body that is not JSON is a 400 that quotes
+// nothing of it, as on every route, also on the routes that decode their
+// body once.
+func TestOnePassBodiesNotJSON(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/v1/consents", "/v1/subjects", "/v1/subjects/lookup", "/v1/keys"} {
+		for _, body := range []string{`{"state":"given"}§`, `{"state":`, `{"state":§}`} {
+			w := e.do(t, http.MethodPost, path, e.adminA, body)
+			if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `"code":"invalid"`) || strings.Contains(w.Body.String(), "§") {
+				t.Errorf("POST %s %q: %d %s, want 400 quoting nothing", path, body, w.Code, w.Body)
+			}
+		}
+	}
+}

@@ -154,6 +154,12 @@ func frameworkProblem(ctx huma.Context, status int, msg string, errs []error) *P
 		}
 		return newProblem(status, codeOfStatus(status), "internal error", "")
 	}
+	if status == http.StatusUnprocessableEntity && notJSON(errs) {
+		// A route that decodes its body once (see consentRecordOperation)
+		// learns that the body is not JSON from its struct decode, which
+		// huma answers 422; it is a 400 as on every other route.
+		status = http.StatusBadRequest
+	}
 	p := newProblem(status, codeOfStatus(status), safeDetail(status, msg), "")
 	for _, err := range errs {
 		var d *huma.ErrorDetail
@@ -178,6 +184,17 @@ func frameworkProblem(ctx huma.Context, status int, msg string, errs []error) *P
 		p.Errors = nil
 	}
 	return p
+}
+
+// notJSON reports whether errs is encoding/json's one complaint that the
+// body is not JSON at all (its syntax errors, which can quote a character of
+// the input).
+func notJSON(errs []error) bool {
+	var d *huma.ErrorDetail
+	if len(errs) != 1 || !errors.As(errs[0], &d) || d.Location != "body" {
+		return false
+	}
+	return strings.HasPrefix(d.Message, "invalid character ") || d.Message == "unexpected end of JSON input"
 }
 
 // safeDetail keeps huma's own messages, which are fixed strings, except for
