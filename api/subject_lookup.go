@@ -1,14 +1,8 @@
 package api
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
 	"slices"
-	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -48,23 +42,9 @@ func (b *subjectLookupInputBody) UnmarshalJSON(data []byte) error {
 		Purpose *string `json:"purpose"`
 		Masked  *bool   `json:"masked"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&raw)
-	if err == nil && dec.Decode(&struct{}{}) != io.EOF {
-		return errors.New("json: data after the body")
-	}
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		b.invalid = privet.FieldError(typeErr.Field, "expected %s", typeErr.Type)
-		return nil
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		b.invalid = privet.FieldError(field, "unknown field")
-		return nil
-	default:
+	invalid, err := decodeOnce(data, &raw)
+	if err != nil || invalid != nil {
+		b.invalid = invalid
 		return err
 	}
 	for _, f := range []struct {
