@@ -141,25 +141,33 @@ func (s *Service) loaded() bool {
 	return s.mem.loaded
 }
 
-// catchUp applies every event after the ledger's read position.
+// catchUp applies every event after the ledger's read position. It reads
+// only what memory needs (ConsentChoicesAfter), a page at a time into
+// values reused from page to page, and applies each page under one lock.
 func (s *Service) catchUp(ctx context.Context) error {
+	page := make([]privet.ConsentEvent, 0, loadPage)
 	for {
 		s.mem.mu.RLock()
 		after := s.mem.readThrough
 		s.mem.mu.RUnlock()
-		var page []*privet.ConsentEvent
-		err := s.Store.View(ctx, func(tx privet.Tx) (err error) {
-			page, err = tx.ConsentEventsAfter(ctx, after, loadPage)
+		page = page[:0]
+		err := s.Store.View(ctx, func(tx privet.Tx) error {
+			page = page[:0] // a retried transaction starts the page again
+			_, err := tx.ConsentChoicesAfter(ctx, after, loadPage, func(e *privet.ConsentEvent) {
+				page = append(page, *e)
+			})
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		s.applyAll(page)
 		if len(page) > 0 {
 			// The page is a stable prefix (see ConsentEventsAfter); applying
 			// an event twice changes nothing, so overlapping reads are safe.
 			s.mem.mu.Lock()
+			for i := range page {
+				s.mem.apply(&page[i])
+			}
 			s.mem.readThrough = max(s.mem.readThrough, page[len(page)-1].Seq)
 			s.mem.mu.Unlock()
 		}
