@@ -89,9 +89,10 @@ func (s *Service) LoadInBackground(ctx context.Context) {
 	}()
 }
 
-// Ready reports whether memory is filled: nil, or ErrLoading.
+// Ready reports ErrLoading while a background load has not filled memory,
+// nil otherwise (without one, methods load memory themselves on first use).
 func (s *Service) Ready() error {
-	if s.loaded() {
+	if s.loaded() || !s.background.Load() {
 		return nil
 	}
 	return ErrLoading
