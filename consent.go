@@ -117,6 +117,14 @@ type ConsentStore interface {
 	// returns only a stable prefix: no event with a lower Seq than the last
 	// one returned can commit later, so a reader may continue after it.
 	ConsentEventsAfter(ctx context.Context, afterSeq int64, limit int) ([]*ConsentEvent, error)
+	// ConsentChoicesAfter is ConsentEventsAfter for filling memory, lighter:
+	// it reads only the columns a decision needs and calls fn for each
+	// event in Seq order with Seq, TenantID, SubjectID, Visitor, Purpose,
+	// State, Source, PolicyVersion, Jurisdiction, Guardian and Time set (ID,
+	// NoticeHash, UserAgent and IP empty). fn must not keep the pointer: it
+	// is reused. It returns how many events it read, and the same stable
+	// prefix as ConsentEventsAfter.
+	ConsentChoicesAfter(ctx context.Context, afterSeq int64, limit int, fn func(*ConsentEvent)) (int, error)
 	// ConsentEventAt returns the event with the seq, of any tenant: the one
 	// a notification named. ENOTFOUND if none is visible.
 	ConsentEventAt(ctx context.Context, seq int64) (*ConsentEvent, error)

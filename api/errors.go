@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/privet-dev/privet"
+	"github.com/privet-dev/privet/consent"
 )
 
 // statusOf is the one table from error codes to HTTP statuses.
@@ -115,6 +116,10 @@ func newProblem(status int, code, detail, field string) *Problem {
 	}
 }
 
+// retryAfterLoading is the Retry-After, in seconds, of an answer refused
+// while the consent decision memory fills.
+const retryAfterLoading = "5"
+
 // installOnce guards the one process-wide hook huma offers for its error
 // model. The hook is a pure function of its arguments (the logger comes from
 // the request's context), so every Server in the process shares it safely.
@@ -139,6 +144,11 @@ func frameworkProblem(ctx huma.Context, status int, msg string, errs []error) *P
 		var pe *privet.Error
 		if errors.As(err, &pe) {
 			p := problemOf(err)
+			if errors.Is(err, consent.ErrLoading) && ctx != nil {
+				// Not a fault: the decision memory is still filling.
+				ctx.SetHeader("Retry-After", retryAfterLoading)
+				return p
+			}
 			if p.Status >= http.StatusInternalServerError && ctx != nil {
 				logInternal(ctx, err)
 			}

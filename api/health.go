@@ -13,9 +13,17 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 }
 
-// readyz answers 200 only while the store is reachable and its schema
-// current, so a load balancer sends no traffic to a server that would fail it.
+// readyz answers 200 only while the store is reachable, its schema current
+// and the consent decision memory filled, so a load balancer sends no
+// traffic to a server that would fail it.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Consent != nil {
+		if err := s.cfg.Consent.Ready(); err != nil {
+			w.Header().Set("Retry-After", retryAfterLoading)
+			writeProblem(w, problemOf(err))
+			return
+		}
+	}
 	if s.cfg.ReadyCheck != nil {
 		if err := s.cfg.ReadyCheck(r.Context()); err != nil {
 			if info := requestInfoFrom(r.Context()); info != nil {

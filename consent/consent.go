@@ -10,6 +10,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/privet-dev/privet"
@@ -46,12 +47,18 @@ type Service struct {
 	Logger   *slog.Logger
 	// ProfileTTL overrides DefaultProfileTTL.
 	ProfileTTL time.Duration
+	// LoadRetry overrides DefaultLoadRetry.
+	LoadRetry time.Duration
 
-	mem      memory
-	loadMu   sync.Mutex
-	signalMu sync.Mutex
-	stop     context.CancelFunc
-	followed chan struct{}
+	mem        memory
+	loadMu     sync.Mutex
+	background atomic.Bool // LoadInBackground was called
+	bgMu       sync.Mutex  // guards stopLoad and loadDone
+	stopLoad   context.CancelFunc
+	loadDone   chan struct{}
+	signalMu   sync.Mutex
+	stop       context.CancelFunc
+	followed   chan struct{}
 }
 
 func (s *Service) now() time.Time { return privet.ClockOr(s.Clock).Now() }

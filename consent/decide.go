@@ -61,7 +61,7 @@ type DecideInput struct {
 // EINVALID (field "purpose") for a purpose the policy does not declare,
 // ENOTFOUND for an unknown subject.
 func (s *Service) Decide(ctx context.Context, tenantID string, in DecideInput) (Decision, error) {
-	if err := s.Start(ctx); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return Decision{}, err
 	}
 	pol, err := s.Policies.Policy(ctx, tenantID)
@@ -137,7 +137,7 @@ func (s *Service) Decide(ctx context.Context, tenantID string, in DecideInput) (
 // whose attributes are missing or older than the profile TTL are read in
 // one snapshot and decided in a second pass.
 func (s *Service) DecideBatch(ctx context.Context, tenantID, purpose string, subjectIDs []string) ([]Decision, error) {
-	if err := s.Start(ctx); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
 	if len(subjectIDs) > MaxBatch {

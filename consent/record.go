@@ -53,7 +53,7 @@ func (s *Service) Record(ctx context.Context, actor privet.Actor, tenantID strin
 // before anything is written. It returns the events recorded, in the order
 // given, without the Once signals that were already on record.
 func (s *Service) RecordAll(ctx context.Context, actor privet.Actor, tenantID string, ins []RecordInput) ([]*privet.ConsentEvent, error) {
-	if err := s.Start(ctx); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
 	pol, err := s.Policies.Policy(ctx, tenantID)
@@ -190,7 +190,7 @@ func (s *Service) event(pol *policy.Compiled, tenantID string, in RecordInput, n
 // Link records that the visitor with cookieID is the subject: from now on
 // the visitor's choices, past and future, count as the subject's.
 func (s *Service) Link(ctx context.Context, actor privet.Actor, tenantID, subjectID, cookieID string) error {
-	if err := s.Start(ctx); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return err
 	}
 	pol, err := s.Policies.Policy(ctx, tenantID)

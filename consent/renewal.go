@@ -38,7 +38,7 @@ func (s *Service) RenewPurposes(ctx context.Context, actor privet.Actor, tenantI
 	if len(purposes) == 0 {
 		return 0, nil
 	}
-	if err := s.Start(ctx); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return 0, err
 	}
 	now := s.now()

@@ -148,6 +148,38 @@ func (t *tx) ConsentEventsAfter(ctx context.Context, afterSeq int64, limit int) 
 	return t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events WHERE seq > $1 ORDER BY seq LIMIT $2`, afterSeq, limit)
 }
 
+func (t *tx) ConsentChoicesAfter(ctx context.Context, afterSeq int64, limit int, fn func(*privet.ConsentEvent)) (int, error) {
+	if limit <= 0 || limit > 10000 {
+		limit = 10000
+	}
+	rows, err := t.q.Query(ctx, `SELECT seq, tenant_id, subject_id, visitor, purpose, state, source, policy_version,
+		jurisdiction, guardian, "time" FROM consent_events WHERE seq > $1 ORDER BY seq LIMIT $2`, afterSeq, limit)
+	if err != nil {
+		return 0, dbError("consent events", err)
+	}
+	defer rows.Close()
+	var e privet.ConsentEvent
+	n := 0
+	for rows.Next() {
+		var subject *string
+		var state, source string
+		var at time.Time
+		if err := rows.Scan(&e.Seq, &e.TenantID, &subject, &e.Visitor, &e.Purpose, &state, &source, &e.PolicyVersion,
+			&e.Jurisdiction, &e.Guardian, &at); err != nil {
+			return n, dbError("consent events", err)
+		}
+		e.SubjectID = ""
+		if subject != nil {
+			e.SubjectID = *subject
+		}
+		e.State, e.Source = privet.ConsentState(state), privet.ConsentSource(source)
+		e.Time = at.UTC()
+		fn(&e)
+		n++
+	}
+	return n, dbError("consent events", rows.Err())
+}
+
 func (t *tx) ConsentEventAt(ctx context.Context, seq int64) (*privet.ConsentEvent, error) {
 	evs, err := t.consentRows(ctx, `SELECT `+consentColumns+` FROM consent_events WHERE seq = $1`, seq)
 	if err != nil {

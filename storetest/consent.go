@@ -140,6 +140,34 @@ func testConsentLedger(t *testing.T, open OpenFunc) {
 		}
 		return err
 	})
+	// ConsentChoicesAfter reads the same events with only what memory needs.
+	view(t, st, func(tx privet.Tx) error {
+		var got []privet.ConsentEvent
+		n, err := tx.ConsentChoicesAfter(ctx, 0, 0, func(e *privet.ConsentEvent) { got = append(got, *e) })
+		if err != nil {
+			return err
+		}
+		if n != len(all) || len(got) != len(all) {
+			t.Fatalf("ConsentChoicesAfter(0) = %d events (said %d), want %d", len(got), n, len(all))
+		}
+		for i, g := range got {
+			w := all[i]
+			if g.Seq != w.Seq || g.TenantID != w.TenantID || g.SubjectID != w.SubjectID || string(g.Visitor) != string(w.Visitor) ||
+				g.Purpose != w.Purpose || g.State != w.State || g.Source != w.Source || g.PolicyVersion != w.PolicyVersion ||
+				g.Jurisdiction != w.Jurisdiction || g.Guardian != w.Guardian || !g.Time.Equal(w.Time) {
+				t.Errorf("ConsentChoicesAfter event %d = %+v, want the fields of %+v", i, g, w)
+			}
+			if g.ID != "" || g.UserAgent != "" || g.IP != "" || g.NoticeHash != "" {
+				t.Errorf("ConsentChoicesAfter event %d carries columns memory does not need", i)
+			}
+		}
+		var page []int64
+		n, err = tx.ConsentChoicesAfter(ctx, all[2].Seq, 2, func(e *privet.ConsentEvent) { page = append(page, e.Seq) })
+		if err == nil && (n != 2 || len(page) != 2 || page[0] != all[3].Seq || page[1] != all[4].Seq) {
+			t.Errorf("ConsentChoicesAfter page = %v", page)
+		}
+		return err
+	})
 	// ConsentEventAt finds one event by its seq, as a notification names it.
 	view(t, st, func(tx privet.Tx) error {
 		e, err := tx.ConsentEventAt(ctx, all[3].Seq)

@@ -97,6 +97,10 @@ func newAccessWorld(t *testing.T) *accessWorld {
 		done <- nil
 		t.Fatalf("Run ended early: %v", err)
 	}
+	// The server listens before its consent memory is filled: wait for it.
+	if err := w.m.Consent.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	w.base = "http://" + w.m.Addr
 	return w
 }

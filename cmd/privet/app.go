@@ -305,9 +305,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Notices.PublicURL == "" {
 		m.Logger.Warn("no public URL (--public-url): request notices carry no links, and completed access requests wait to be told until one is set")
 	}
-	if err := m.Consent.Start(ctx); err != nil {
-		return err
-	}
+	// The server listens at once; until the consent decision memory is
+	// filled, what needs it answers 503 and /readyz says not ready.
+	m.Consent.LoadInBackground(ctx)
 	// Only a server makes data keys ahead; one-off commands make their own.
 	// Main.Close destroys the unused ones.
 	m.Vault.KeyPoolSize = m.Config.KeyPool

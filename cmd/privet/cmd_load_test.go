@@ -53,6 +53,10 @@ func serveDir(t *testing.T, dir string) string {
 		done <- nil // for the cleanup, which waits on it
 		t.Fatalf("Run ended early: %v", err)
 	}
+	// The server listens before its consent memory is filled: wait for it.
+	if err := m.Consent.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	return "http://" + m.Addr
 }
 

@@ -117,6 +117,10 @@ func newScenario(t *testing.T, engine, service string) *scenario {
 		done <- nil
 		t.Fatalf("Run ended early: %v", err)
 	}
+	// The server listens before its consent memory is filled: wait for it.
+	if err := m.Consent.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	s.main, s.base = m, "http://"+m.Addr
 	return s
 }
