@@ -2,8 +2,7 @@ package api
 
 import (
 	"context"
-	"slices"
-	"unicode/utf8"
+	"reflect"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -47,29 +46,31 @@ func (b *subjectLookupInputBody) UnmarshalJSON(data []byte) error {
 		b.invalid = invalid
 		return err
 	}
+	var typ string
 	for _, f := range []struct {
 		name string
 		v    *string
 		max  int
-	}{{"type", raw.Type, 0}, {"value", raw.Value, 320}, {"purpose", raw.Purpose, 200}} {
-		switch {
-		case f.v == nil:
-			b.invalid = privet.FieldError(f.name, "is required")
-			return nil
-		case f.max > 0 && utf8.RuneCountInString(*f.v) > f.max:
-			b.invalid = privet.FieldError(f.name, "must be at most %d characters", f.max)
+		enum []string
+		dst  *string
+	}{
+		{"type", raw.Type, 0, identityTypeEnum, &typ},
+		{"value", raw.Value, 320, nil, &b.Value},
+		{"purpose", raw.Purpose, 200, nil, &b.Purpose},
+	} {
+		if *f.dst, b.invalid = checkString(f.name, f.v, true, f.max, f.enum); b.invalid != nil {
 			return nil
 		}
 	}
-	b.Type, b.Value, b.Purpose = privet.IdentityType(*raw.Type), *raw.Value, *raw.Purpose
+	b.Type = privet.IdentityType(typ)
 	if raw.Masked != nil {
 		b.Masked = *raw.Masked
 	}
-	if !slices.Contains(privet.IdentityTypes, b.Type) {
-		b.invalid = privet.FieldError("type", "must be one of email, phone, external_id, cookie_id")
-	}
 	return nil
 }
+
+// identityTypeEnum is the enum of the body's type, from its schema tag.
+var identityTypeEnum = tagEnum(reflect.TypeFor[subjectLookupInputBody](), "Type")
 
 // lookupOperation skips huma's validation of the body: UnmarshalJSON makes
 // the same checks.
