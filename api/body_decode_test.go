@@ -3,8 +3,27 @@ package api
 import (
 	"encoding/json"
 	"io"
+	"reflect"
 	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
 )
+
+// schemaValidator returns what huma's validation of T's schema says of a
+// body: the reference the one-pass decoders' fuzz targets are held to.
+func schemaValidator[T any]() func(data string) bool {
+	registry := huma.NewMapRegistry("#/components/schemas/", huma.DefaultSchemaNamer)
+	schema := registry.Schema(reflect.TypeFor[T](), false, "")
+	return func(data string) bool {
+		var generic any
+		if json.Unmarshal([]byte(data), &generic) != nil {
+			return false
+		}
+		res := &huma.ValidateResult{}
+		huma.Validate(registry, schema, huma.NewPathBuffer([]byte{}, 0), huma.ModeWriteToServer, generic, res)
+		return len(res.Errors) == 0
+	}
+}
 
 // foldedTwice reports whether a JSON object (at any depth) names one
 // property twice under different casings, e.g. "state" and "State". There
