@@ -228,8 +228,9 @@ func (c *Compiled) VisitorRule(now time.Time) (rule *RetentionRule, cutoff time.
 
 // visitorCut is VisitorRule's cutoff for one second of now.
 type visitorCut struct {
-	second int64 // Unix seconds of the now it was computed for
-	cutoff int64 // Unix nanoseconds; 0 when no rule caps visitors' events
+	policy *Policy // the policy it was computed from (tests swap it)
+	second int64   // Unix seconds of the now it was computed for
+	cutoff int64   // Unix nanoseconds; 0 when no rule caps visitors' events
 }
 
 // VisitorCutoff returns, in Unix nanoseconds, VisitorRule's cutoff at now:
@@ -241,10 +242,10 @@ type visitorCut struct {
 // within a second is that of the second itself.
 func (c *Compiled) VisitorCutoff(now time.Time) int64 {
 	sec := now.Unix()
-	if v := c.visitorCut.Load(); v != nil && v.second == sec {
+	if v := c.visitorCut.Load(); v != nil && v.second == sec && v.policy == c.Policy {
 		return v.cutoff
 	}
-	v := &visitorCut{second: sec}
+	v := &visitorCut{policy: c.Policy, second: sec}
 	if _, cut, ok := c.VisitorRule(time.Unix(sec, 0).UTC()); ok {
 		v.cutoff = cut.UnixNano()
 	}
