@@ -133,6 +133,16 @@ type RetentionRecordStore interface {
 	// status link, code and details dropped; type, jurisdiction, outcome and
 	// times kept for the reports). It returns how many it acted on.
 	PruneRecordsBefore(ctx context.Context, p RecordPrune) (int, error)
+	// CountVisitorConsentBefore counts, by index, the consent events
+	// DeleteVisitorConsentBefore would delete (ignoring its limit).
+	CountVisitorConsentBefore(ctx context.Context, tenantID string, before time.Time) (int64, error)
+	// DeleteVisitorConsentBefore deletes up to limit of the tenant's consent
+	// events of visitors never linked to a subject (events naming a visitor
+	// and no subject, of a visitor with no link event) whose time is before
+	// before, oldest first, found through an index on their time. A linked
+	// visitor's events, and every event naming a subject, stay. It returns
+	// how many it deleted.
+	DeleteVisitorConsentBefore(ctx context.Context, tenantID string, before time.Time, limit int) (int, error)
 	// DeleteAuditThrough deletes up to limit of the tenant's oldest audit
 	// events with Seq <= through, and once none is left, its checkpoints
 	// below through: the checkpoint at through is the chain's new anchor.

@@ -20,7 +20,7 @@ type retentionPlanOutput struct {
 		Items []retention.PlanItem `json:"items"`
 		Next  string               `json:"next,omitempty" doc:"Pass as after for the next page."`
 		// Records is on the first page only: it does not page.
-		Records []retention.RecordPlan `json:"records,omitempty" doc:"Privet's own records (audit events, export packages, closed requests) a sweep would act on now, per rule; on the first page only."`
+		Records []retention.RecordPlan `json:"records,omitempty" doc:"Privet's own records (visitors' consent events, audit events, export packages, closed requests) a sweep would act on now, per rule; on the first page only."`
 	}
 }
 

@@ -2,6 +2,7 @@ package consent_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -137,4 +138,39 @@ func BenchmarkRecordParallel(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(privettest.ProcessCPU()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
+// BenchmarkDecideVisitor is BenchmarkDecide for visitors known by a cookie
+// id alone, half of them with a consent given, under a policy whose
+// retention caps cookie data: a visitor's choice is weighed against the
+// rule's cutoff on every decision, which must cost no more than a time
+// comparison.
+func BenchmarkDecideVisitor(b *testing.B) {
+	e := newEnv(b, openSQLite(b))
+	ctx := context.Background()
+	cookies := make([]string, 1000)
+	var ins []consent.RecordInput
+	for i := range cookies {
+		cookies[i] = fmt.Sprintf("ck_bench_%08d", i)
+		if i%2 == 0 {
+			ins = append(ins, consent.RecordInput{Party: consent.Party{CookieID: cookies[i]}, Purpose: email,
+				State: privet.StateGiven, Source: privet.SourceBanner, Jurisdiction: "DE"})
+		}
+	}
+	for first := 0; first < len(ins); first += 100 {
+		if _, err := e.svc.RecordAll(ctx, api, e.tenant, ins[first:min(first+100, len(ins))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	in := consent.DecideInput{Purpose: email, Jurisdiction: "DE"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		n := i % len(cookies)
+		in.CookieID = cookies[n]
+		d, err := e.svc.Decide(ctx, e.tenant, in)
+		if err != nil || d.Allowed != (n%2 == 0) {
+			b.Fatalf("visitor %d: %+v, %v", n, d, err)
+		}
+	}
 }

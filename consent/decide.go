@@ -102,18 +102,28 @@ func (s *Service) Decide(ctx context.Context, tenantID string, in DecideInput) (
 	l = s.mem.tenants[tenantID]
 	var p *party
 	var a attrs
+	var k known
 	place := in.Jurisdiction
 	switch {
 	case subjectID != "":
 		p = l.subjects[subjectID]
 		a = l.attrs(p)
 		place = l.names.name(p.profile.place)
+		k = p.choiceOf(l, pu.Key)
 	case l != nil:
 		p = l.visitors[string(visitor)]
 		a = attrs{status: privet.StatusActive}
 		if p != nil {
-			a.gpc, a.dnt = p.gpc, p.dnt
-			if place == "" {
+			// A visitor's events go once the policy's retention of cookie
+			// data ends (retention deletes them): an older choice, signal
+			// or place counts as none, whether the sweep has run or not,
+			// so every server decides as storage will.
+			cut := pol.VisitorCutoff(now)
+			a.gpc, a.dnt = keptSecond(p.gpc, cut), keptSecond(p.dnt, cut)
+			if k = p.choiceOf(l, pu.Key); k.has && !visitorKept(k.at, cut) {
+				k = known{}
+			}
+			if place == "" && keptSecond(p.placeAt, cut) {
 				place = l.names.name(p.place)
 			}
 		}
@@ -124,7 +134,7 @@ func (s *Service) Decide(ctx context.Context, tenantID string, in DecideInput) (
 	if in.Explicit && r.basis != "" {
 		r.mechanism = policy.OptIn
 	}
-	d := decideWith(r, pu, a, p.choiceOf(l, pu.Key), now)
+	d := decideWith(r, pu, a, k, now)
 	d.SubjectID = in.SubjectID
 	return d, nil
 }
@@ -237,7 +247,7 @@ type attrs struct {
 // attrs returns the subject's attributes and signals, from its party.
 func (l *ledger) attrs(p *party) attrs {
 	return attrs{status: privet.SubjectStatus(l.names.name(p.profile.status)), ageBand: l.names.name(p.profile.ageBand),
-		gpc: p.gpc, dnt: p.dnt}
+		gpc: p.gpc != 0, dnt: p.dnt != 0}
 }
 
 // fresh reports whether memory holds the subject's attributes, read less

@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -39,11 +40,16 @@ type ledger struct {
 type party struct {
 	choices []choice // the latest per purpose, in no order: a person has few
 	// placeSeq and place are the jurisdiction of the latest event that
-	// named one: a visitor's only clue to the law that applies.
+	// named one: a visitor's only clue to the law that applies; placeAt is
+	// that event's second (see second).
 	placeSeq int64
 	place    uint32
-	gpc      bool // a Global Privacy Control signal was seen
-	dnt      bool // a Do Not Track signal was recorded
+	placeAt  uint32
+	// gpc and dnt are when the latest Global Privacy Control and Do Not
+	// Track signals were recorded (see second), 0 for never: a visitor's
+	// signal counts only while retention keeps its event.
+	gpc uint32
+	dnt uint32
 	// profile is a subject's attributes as last read from the store.
 	profile profile
 }
@@ -176,12 +182,12 @@ func (l *ledger) setMissing(subjectID string, now time.Time) {
 func (p *party) apply(n *names, e *privet.ConsentEvent) {
 	switch e.Source {
 	case privet.SourceGPC:
-		p.gpc = true
+		p.gpc = max(p.gpc, second(e.Time))
 	case privet.SourceDNT:
-		p.dnt = true
+		p.dnt = max(p.dnt, second(e.Time))
 	}
 	if e.Jurisdiction != "" && e.Seq > p.placeSeq {
-		p.place, p.placeSeq = n.id(e.Jurisdiction), e.Seq
+		p.place, p.placeSeq, p.placeAt = n.id(e.Jurisdiction), e.Seq, second(e.Time)
 	}
 	if e.Purpose == "" {
 		return
@@ -224,12 +230,29 @@ func (p *party) choice(purpose uint32) (choice, bool) {
 // merge joins a visitor's history into a subject's: per purpose the later
 // choice wins, and a GPC signal seen for either counts for both.
 func (p *party) merge(v *party) {
-	p.gpc = p.gpc || v.gpc
-	p.dnt = p.dnt || v.dnt
+	p.gpc = max(p.gpc, v.gpc)
+	p.dnt = max(p.dnt, v.dnt)
 	for _, c := range v.choices {
 		p.set(c)
 	}
 	if p.place == 0 {
-		p.place, p.placeSeq = v.place, v.placeSeq
+		p.place, p.placeSeq, p.placeAt = v.place, v.placeSeq, v.placeAt
 	}
+}
+
+// second is the Unix second of an event's time, at least 1 so that 0 means
+// none; four bytes hold it until 2106, where it saturates.
+func second(t time.Time) uint32 {
+	return uint32(min(max(t.Unix(), 1), math.MaxUint32))
+}
+
+// visitorKept reports whether a visitor's event at (Unix nanoseconds) is
+// still kept under cutoff, the policy's VisitorCutoff: 0 keeps everything.
+func visitorKept(at, cutoff int64) bool { return at >= cutoff }
+
+// keptSecond reports whether a visitor's event recorded at second sec (0
+// for none) is still kept under cutoff. The cutoff is a whole second, so an
+// event's second is before it exactly when the event is.
+func keptSecond(sec uint32, cutoff int64) bool {
+	return sec != 0 && visitorKept(int64(sec)*int64(time.Second), cutoff)
 }

@@ -76,7 +76,7 @@ func (s *Service) RecordAll(ctx context.Context, actor privet.Actor, tenantID st
 	if len(once) > 0 {
 		// A browser repeats its signal on every request: most find it on
 		// record here, without waiting for the lock.
-		if evs = s.unseenSignals(evs, once); len(evs) == 0 {
+		if evs = s.unseenSignals(evs, once, pol.VisitorCutoff(now)); len(evs) == 0 {
 			return nil, nil
 		}
 		// A person's first signal usually arrives on several requests at
@@ -85,7 +85,7 @@ func (s *Service) RecordAll(ctx context.Context, actor privet.Actor, tenantID st
 		if slices.ContainsFunc(evs, func(ev *privet.ConsentEvent) bool { return once[ev] }) {
 			s.signalMu.Lock()
 			defer s.signalMu.Unlock()
-			if evs = s.unseenSignals(evs, once); len(evs) == 0 {
+			if evs = s.unseenSignals(evs, once, pol.VisitorCutoff(now)); len(evs) == 0 {
 				return nil, nil
 			}
 		}

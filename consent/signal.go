@@ -36,8 +36,10 @@ func (in SignalInput) Record() RecordInput {
 }
 
 // unseenSignals drops from evs the Once signals that memory holds for the
-// person already, or that an earlier event of evs repeats.
-func (s *Service) unseenSignals(evs []*privet.ConsentEvent, once map[*privet.ConsentEvent]bool) []*privet.ConsentEvent {
+// person already, or that an earlier event of evs repeats. A visitor's
+// signal from before cutoff (the policy's VisitorCutoff) is no longer held:
+// retention deletes it, so the browser's next one is recorded again.
+func (s *Service) unseenSignals(evs []*privet.ConsentEvent, once map[*privet.ConsentEvent]bool, cutoff int64) []*privet.ConsentEvent {
 	type seenKey struct {
 		subject, visitor string
 		src              privet.ConsentSource
@@ -47,7 +49,7 @@ func (s *Service) unseenSignals(evs []*privet.ConsentEvent, once map[*privet.Con
 	for _, ev := range evs {
 		if once[ev] {
 			k := seenKey{ev.SubjectID, string(ev.Visitor), ev.Source}
-			if seen[k] || s.signalSeen(ev.TenantID, ev.SubjectID, ev.Visitor, ev.Source) {
+			if seen[k] || s.signalSeen(ev.TenantID, ev.SubjectID, ev.Visitor, ev.Source, cutoff) {
 				continue
 			}
 			seen[k] = true
@@ -58,25 +60,26 @@ func (s *Service) unseenSignals(evs []*privet.ConsentEvent, once map[*privet.Con
 }
 
 // signalSeen reports whether memory holds a signal of the kind for the
-// subject, or for the visitor (or the subject it became).
-func (s *Service) signalSeen(tenantID, subjectID string, visitor []byte, src privet.ConsentSource) bool {
+// subject, or for the visitor (or the subject it became); a visitor's only
+// from cutoff on.
+func (s *Service) signalSeen(tenantID, subjectID string, visitor []byte, src privet.ConsentSource, cutoff int64) bool {
 	s.mem.mu.RLock()
 	defer s.mem.mu.RUnlock()
 	l := s.mem.tenants[tenantID]
 	if l == nil {
 		return false
 	}
-	seen := func(p *party) bool {
-		return p != nil && (src == privet.SourceGPC && p.gpc || src == privet.SourceDNT && p.dnt)
+	seen := func(p *party, cutoff int64) bool {
+		return p != nil && (src == privet.SourceGPC && keptSecond(p.gpc, cutoff) || src == privet.SourceDNT && keptSecond(p.dnt, cutoff))
 	}
-	if subjectID != "" && seen(l.subjects[subjectID]) {
+	if subjectID != "" && seen(l.subjects[subjectID], 0) {
 		return true
 	}
 	if visitor != nil {
-		if sub, linked := l.links[string(visitor)]; linked && seen(l.subjects[sub]) {
+		if sub, linked := l.links[string(visitor)]; linked && seen(l.subjects[sub], 0) {
 			return true
 		}
-		return seen(l.visitors[string(visitor)])
+		return seen(l.visitors[string(visitor)], cutoff)
 	}
 	return false
 }

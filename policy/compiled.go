@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/privet-dev/privet/deadline"
@@ -28,6 +29,9 @@ type Compiled struct {
 	purposes   map[string]*Purpose
 	recipients map[string]*Recipient
 	laws       *lawCache
+	// visitorCut is the cutoff of visitors' consent events at the second
+	// it was last computed (see VisitorCutoff).
+	visitorCut atomic.Pointer[visitorCut]
 }
 
 // lawCache remembers jurisdiction lookups: the engine resolves a person's

@@ -199,3 +199,56 @@ func (c *Compiled) KeptAnonymized(category string) bool {
 	}
 	return false
 }
+
+// CookieCategory is the category of a visitor's cookie id: a consent event
+// that names a visitor and no subject is cookie data, kept under the rules
+// that cover it.
+const CookieCategory = "user.device.cookie_id"
+
+// VisitorRule returns the rule that caps how long the consent events of
+// visitors (known by a cookie id alone, never linked to a subject) are
+// kept: of the rules triggered by collection that cover CookieCategory, the
+// one whose period ends first for an event at now's cutoff, that is, the
+// latest cutoff; the first in policy order on a tie. ok is false when no
+// rule covers cookie data: visitors' events are then kept. Days are counted
+// in UTC, so every server and the sweep agree on the cutoff.
+func (c *Compiled) VisitorRule(now time.Time) (rule *RetentionRule, cutoff time.Time, ok bool) {
+	now = now.UTC()
+	for i := range c.Policy.Retention.Rules {
+		r := &c.Policy.Retention.Rules[i]
+		if r.Trigger != TriggerCollected || !c.RuleCovers(r, CookieCategory) {
+			continue
+		}
+		if cut := c.Cutoff(r, now); !ok || cut.After(cutoff) {
+			rule, cutoff, ok = r, cut, true
+		}
+	}
+	return rule, cutoff, ok
+}
+
+// visitorCut is VisitorRule's cutoff for one second of now.
+type visitorCut struct {
+	policy *Policy // the policy it was computed from (tests swap it)
+	second int64   // Unix seconds of the now it was computed for
+	cutoff int64   // Unix nanoseconds; 0 when no rule caps visitors' events
+}
+
+// VisitorCutoff returns, in Unix nanoseconds, VisitorRule's cutoff at now:
+// a visitor's consent event from before it is due for deletion, and counts
+// as absent when deciding. 0 when no rule covers cookie data. It is
+// computed once per second of now and read without allocating, for the
+// decision path. The cutoff is a whole second and every period ends on a
+// whole second after a whole-second trigger, so the cutoff for any instant
+// within a second is that of the second itself.
+func (c *Compiled) VisitorCutoff(now time.Time) int64 {
+	sec := now.Unix()
+	if v := c.visitorCut.Load(); v != nil && v.second == sec && v.policy == c.Policy {
+		return v.cutoff
+	}
+	v := &visitorCut{policy: c.Policy, second: sec}
+	if _, cut, ok := c.VisitorRule(time.Unix(sec, 0).UTC()); ok {
+		v.cutoff = cut.UnixNano()
+	}
+	c.visitorCut.Store(v)
+	return v.cutoff
+}

@@ -133,3 +133,46 @@ func TestCutoffInvertsDue(t *testing.T) {
 		}
 	}
 }
+
+// TestVisitorRule: visitors' consent events fall under the collected rules
+// that cover the cookie id, directly or through an ancestor; the shortest
+// wins, and the cached cutoff agrees with it at every instant of a second.
+func TestVisitorRule(t *testing.T) {
+	c, err := policy.Load("../examples/cipo-cloud/policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2031, 3, 1, 10, 0, 0, 0, time.UTC)
+	r, cut, ok := c.VisitorRule(now)
+	if !ok || r.Key != "usage_data" || !cut.Equal(time.Date(2029, 3, 1, 10, 0, 1, 0, time.UTC)) {
+		t.Fatalf("VisitorRule = %v, %v, %v; want usage_data from 2029-03-01T10:00:01Z", r, cut, ok)
+	}
+	for _, d := range []time.Duration{0, time.Nanosecond, 999 * time.Millisecond} {
+		if got := c.VisitorCutoff(now.Add(d)); got != cut.UnixNano() {
+			t.Errorf("VisitorCutoff(now+%v) = %v, want %v", d, time.Unix(0, got).UTC(), cut)
+		}
+	}
+
+	// A shorter rule over an ancestor wins; one with another trigger, or
+	// over another category, does not count.
+	rules := c.Policy.Retention.Rules
+	c.Policy.Retention.Rules = append(append([]policy.RetentionRule{}, rules...),
+		policy.RetentionRule{Key: "devices", Categories: []string{"user.device"}, Trigger: policy.TriggerCollected, Period: "13m", Action: policy.ActionDelete},
+		policy.RetentionRule{Key: "closing", Categories: []string{"user.device.cookie_id"}, Trigger: policy.TriggerAccountClosed, Period: "1d", Action: policy.ActionDelete},
+		policy.RetentionRule{Key: "names", Categories: []string{"user.name"}, Trigger: policy.TriggerCollected, Period: "1d", Action: policy.ActionDelete})
+	if r, cut, ok := c.VisitorRule(now); !ok || r.Key != "devices" || !cut.Equal(time.Date(2030, 2, 1, 10, 0, 1, 0, time.UTC)) {
+		t.Errorf("with a 13-month rule over user.device: %v, %v, %v; want devices from 2030-02-01T10:00:01Z", r, cut, ok)
+	}
+
+	// Without a rule over cookie data, visitors' events are kept.
+	var none []policy.RetentionRule
+	for _, r := range rules {
+		if r.Key != "usage_data" {
+			none = append(none, r)
+		}
+	}
+	c.Policy.Retention.Rules = none
+	if _, _, ok := c.VisitorRule(now); ok {
+		t.Error("VisitorRule found a rule in a policy with none over cookie data")
+	}
+}

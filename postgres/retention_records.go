@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/privet-dev/privet"
 )
@@ -102,4 +103,31 @@ func (t *tx) DeleteAuditThrough(ctx context.Context, tenantID string, through in
 		}
 	}
 	return n, nil
+}
+
+// visitorConsentDueSQL selects the tenant's events of visitors never linked,
+// oldest first, through the partial index on their time; each visitor's link
+// is looked up in the unique partial index of links.
+const visitorConsentDueSQL = `SELECT e.seq FROM consent_events e
+	WHERE e.tenant_id = $1 AND e."time" < $2 AND e.subject_id IS NULL AND e.visitor IS NOT NULL
+	AND NOT EXISTS (SELECT 1 FROM consent_events link
+		WHERE link.tenant_id = e.tenant_id AND link.visitor = e.visitor AND link.state = 'linked')
+	ORDER BY e."time"`
+
+func (t *tx) CountVisitorConsentBefore(ctx context.Context, tenantID string, before time.Time) (int64, error) {
+	var n int64
+	err := t.q.QueryRow(ctx, `SELECT count(*) FROM (`+visitorConsentDueSQL+`) due`, tenantID, before.UTC()).Scan(&n)
+	return n, dbError("count visitor consent events", err)
+}
+
+func (t *tx) DeleteVisitorConsentBefore(ctx context.Context, tenantID string, before time.Time, limit int) (int, error) {
+	if !t.write {
+		return 0, errWriteInView()
+	}
+	tag, err := t.exec(ctx, `DELETE FROM consent_events WHERE seq IN (`+visitorConsentDueSQL+` LIMIT $3)`,
+		tenantID, before.UTC(), limit)
+	if err != nil {
+		return 0, dbError("prune visitor consent events", err)
+	}
+	return int(tag.RowsAffected()), nil
 }

@@ -16,7 +16,9 @@ import (
 // it did (a count and a time bound; no record names a person). A subject
 // under a legal hold keeps its packages and requests, and the audit chain is
 // pruned only up to the first event of a held subject. A tenant's consent
-// history is pruned subject by subject, through the schedule (see apply).
+// history is pruned subject by subject, through the schedule (see apply);
+// its visitors' consent events tenant-wide by their time (see
+// pruneVisitors).
 
 // RecordReport is what a sweep did to one kind of record under one rule.
 type RecordReport struct {
@@ -42,7 +44,8 @@ func (st *sweep) record(tenantID string, rule *policy.RetentionRule, record, act
 	st.rep.Records = append(st.rep.Records, RecordReport{TenantID: tenantID, RuleKey: rule.Key, Record: record, Action: action, Count: n})
 }
 
-// records runs every tenant's rules over records swept tenant-wide.
+// records runs every tenant's rules over records swept tenant-wide, and
+// over its visitors' consent events.
 func (st *sweep) records(ctx context.Context) error {
 	var tenants []*privet.Tenant
 	if err := st.s.Store.View(ctx, func(tx privet.Tx) (err error) {
@@ -56,6 +59,9 @@ func (st *sweep) records(ctx context.Context) error {
 		if privet.ErrorCode(err) == privet.ENOTFOUND {
 			continue // a tenant with no policy has no rules
 		} else if err != nil {
+			return err
+		}
+		if err := st.pruneVisitors(ctx, tn.ID, pol); err != nil {
 			return err
 		}
 		rules := pol.RecordRules()
@@ -219,7 +225,10 @@ func dueAudit(ctx context.Context, tx privet.Tx, tenantID string, held []string,
 type RecordPlan struct {
 	RuleKey string `json:"rule"`
 	Record  string `json:"record"`
-	Action  string `json:"action"`
+	// Visitors marks the consent events of visitors never linked to a
+	// subject, under the rule over cookie data (see pruneVisitors).
+	Visitors bool   `json:"visitors,omitempty"`
+	Action   string `json:"action"`
 	// DueBefore: records whose period runs from before it are due.
 	DueBefore time.Time `json:"due_before"`
 	// Due is how many records are due now (0 when a hold keeps them).
@@ -230,7 +239,8 @@ type RecordPlan struct {
 }
 
 // PlanRecords lists, rule by rule, the tenant's records a sweep would act on
-// now, counted through the same indexes, changing nothing. Consent history
+// now, counted through the same indexes, changing nothing: visitors' consent
+// events first, when a rule covers cookie data. Subjects' consent history
 // is planned per subject, in Plan.
 func (s *Service) PlanRecords(ctx context.Context, tenantID string) ([]RecordPlan, error) {
 	pol, err := s.Policies.Policy(ctx, tenantID)
@@ -245,6 +255,11 @@ func (s *Service) PlanRecords(ctx context.Context, tenantID string) ([]RecordPla
 			return err
 		}
 		held := (&tenantState{holds: holds}).heldSubjects()
+		if p, ok, err := planVisitors(ctx, tx, tenantID, pol, now); err != nil {
+			return err
+		} else if ok {
+			out = append(out, p)
+		}
 		for _, r := range pol.RecordRules() {
 			before := pol.Cutoff(&r, now)
 			for _, rec := range r.Records {

@@ -51,3 +51,6 @@ func (s *Store) ApplyMigrations(ctx context.Context, ms []migration.Migration) e
 
 // SubjectByIdentitySQL is the lookup's query, for its plan.
 const SubjectByIdentitySQL = subjectByIdentitySQL
+
+// VisitorConsentDueSQL is the query of visitors' consent events due, for its plan.
+const VisitorConsentDueSQL = visitorConsentDueSQL

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"time"
 
 	"github.com/privet-dev/privet"
 )
@@ -109,4 +110,33 @@ func (t *tx) DeleteAuditThrough(ctx context.Context, tenantID string, through in
 		}
 	}
 	return int(n), nil
+}
+
+// visitorConsentDueSQL selects the tenant's events of visitors never linked,
+// oldest first, through the partial index on their time; each visitor's link
+// is looked up in the unique partial index of links.
+const visitorConsentDueSQL = `SELECT seq FROM consent_events INDEXED BY consent_events_visitor_time
+	WHERE tenant_id = ? AND time < ? AND subject_id IS NULL AND visitor IS NOT NULL
+	AND NOT EXISTS (SELECT 1 FROM consent_events AS link INDEXED BY consent_links
+		WHERE link.tenant_id = consent_events.tenant_id AND link.visitor = consent_events.visitor
+		AND link.state = 'linked')
+	ORDER BY time`
+
+func (t *tx) CountVisitorConsentBefore(ctx context.Context, tenantID string, before time.Time) (int64, error) {
+	var n int64
+	err := t.queryRow(ctx, `SELECT count(*) FROM (`+visitorConsentDueSQL+`)`, tenantID, before.UnixNano()).Scan(&n)
+	return n, dbError("count visitor consent events", err)
+}
+
+func (t *tx) DeleteVisitorConsentBefore(ctx context.Context, tenantID string, before time.Time, limit int) (int, error) {
+	if !t.write {
+		return 0, errWriteInView()
+	}
+	res, err := t.exec(ctx, `DELETE FROM consent_events WHERE seq IN (`+visitorConsentDueSQL+` LIMIT ?)`,
+		tenantID, before.UnixNano(), limit)
+	if err != nil {
+		return 0, dbError("prune visitor consent events", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), dbError("prune visitor consent events", err)
 }

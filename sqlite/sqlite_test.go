@@ -345,6 +345,36 @@ func TestAuditQueriesUseIndexes(t *testing.T) {
 	}
 }
 
+// TestVisitorConsentDueUsesIndexes checks the plan of the retention query
+// over visitors' consent events: a search of the partial index on their
+// time, and of the links index per visitor, never a scan of the ledger.
+func TestVisitorConsentDueUsesIndexes(t *testing.T) {
+	st, _, _ := open(t)
+	rows, err := st.DB().QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+sqlite.VisitorConsentDueSQL, "ten_1", time.Now().UnixNano())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	p := strings.Join(plan, "\n")
+	for _, index := range []string{"consent_events_visitor_time", "consent_links"} {
+		if !strings.Contains(p, "INDEX "+index+" (") {
+			t.Errorf("plan:\n%s\nwant a search using %s", p, index)
+		}
+	}
+	if strings.Contains(p, "SCAN") {
+		t.Errorf("plan:\n%s\nwant no scan", p)
+	}
+}
+
 // Updates that queue while the committer is busy commit together, in one
 // transaction, and the commit counters say so.
 func TestUpdatesQueuedMeanwhileShareOneCommit(t *testing.T) {

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -189,4 +191,92 @@ func testRetentionRecords(t *testing.T, open OpenFunc) {
 		}
 		return nil
 	})
+}
+
+// testVisitorConsentRetention deletes the consent events of visitors never
+// linked to a subject that are older than the cutoff, a limited batch at a
+// time: a linked visitor's events, subjects' events, recent events and
+// another tenant's stay.
+func testVisitorConsentRetention(t *testing.T, open OpenFunc) {
+	st, _ := open(t)
+	ctx := context.Background()
+	tn, other := newTenant(t, st), newTenant(t, st)
+	sub := newSubject(tn.ID)
+	createSubject(t, st, sub)
+	cut := now()
+	old, recent := cut.Add(-time.Hour), cut.Add(time.Second)
+	at := func(e *privet.ConsentEvent, t time.Time) *privet.ConsentEvent { e.Time = t; return e }
+
+	unlinked, linked := randomBytes(32), randomBytes(32)
+	var due, kept []*privet.ConsentEvent
+	for _, v := range []struct {
+		tenantID string
+		visitor  []byte
+	}{{tn.ID, unlinked}, {tn.ID, linked}, {other.ID, unlinked}} {
+		for _, purpose := range []string{"ads", "analytics", "marketing"} {
+			e := at(consentEvent(v.tenantID, "", v.visitor, purpose, privet.StateGiven), old)
+			if v.tenantID == tn.ID && bytes.Equal(v.visitor, unlinked) {
+				due = append(due, e)
+			} else {
+				kept = append(kept, e)
+			}
+		}
+		kept = append(kept, at(consentEvent(v.tenantID, "", v.visitor, "ads", privet.StateRefused), recent))
+	}
+	gpc := at(consentEvent(tn.ID, "", unlinked, "", privet.StateRefused), old)
+	gpc.Source = privet.SourceGPC
+	due = append(due, gpc)
+	kept = append(kept, at(consentEvent(tn.ID, sub.ID, nil, "ads", privet.StateGiven), old))
+	update(t, st, func(tx privet.Tx) error {
+		for _, e := range append(append([]*privet.ConsentEvent{}, due...), kept...) {
+			if err := tx.AppendConsent(ctx, e); err != nil {
+				return err
+			}
+		}
+		link := &privet.ConsentEvent{ID: privet.NewID(privet.PrefixConsent), TenantID: tn.ID, SubjectID: sub.ID, Visitor: linked,
+			State: privet.StateLinked, Source: privet.SourceAPI, PolicyVersion: "v1", Time: old}
+		return tx.LinkVisitor(ctx, link)
+	})
+
+	view(t, st, func(tx privet.Tx) error {
+		if n, err := tx.CountVisitorConsentBefore(ctx, tn.ID, cut); err != nil || n != int64(len(due)) {
+			t.Errorf("CountVisitorConsentBefore = %d, %v; want %d", n, err, len(due))
+		}
+		_, err := tx.DeleteVisitorConsentBefore(ctx, tn.ID, cut, 10)
+		wantCode(t, err, privet.EINTERNAL)
+		return nil
+	})
+	var batches []int
+	for {
+		var n int
+		update(t, st, func(tx privet.Tx) (err error) {
+			n, err = tx.DeleteVisitorConsentBefore(ctx, tn.ID, cut, 3)
+			return err
+		})
+		batches = append(batches, n)
+		if n < 3 || len(batches) > 5 {
+			break
+		}
+	}
+	if !slices.Equal(batches, []int{3, 1}) {
+		t.Errorf("batches of 3 deleted %v, want [3 1]", batches)
+	}
+	view(t, st, func(tx privet.Tx) error {
+		for _, e := range due {
+			_, err := tx.ConsentEvent(ctx, tn.ID, e.ID)
+			wantCode(t, err, privet.ENOTFOUND)
+		}
+		for _, e := range kept {
+			if _, err := tx.ConsentEvent(ctx, e.TenantID, e.ID); err != nil {
+				t.Errorf("event %s (%s, subject %q) was deleted: %v", e.ID, e.Time, e.SubjectID, err)
+			}
+		}
+		if n, err := tx.CountVisitorConsentBefore(ctx, tn.ID, cut); err != nil || n != 0 {
+			t.Errorf("CountVisitorConsentBefore after = %d, %v; want 0", n, err)
+		}
+		return nil
+	})
+	if got := consentEvents(t, st, tn.ID, privet.ConsentQuery{SubjectID: sub.ID}); len(got) != 6 {
+		t.Errorf("the subject's history has %d events, want 6 (its own, the link, the linked visitor's four)", len(got))
+	}
 }

@@ -69,6 +69,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("RetentionSchedule", func(t *testing.T) { testRetentionSchedule(t, open) })
 	t.Run("RetentionBatches", func(t *testing.T) { testRetentionBatches(t, open) })
 	t.Run("RetentionRecords", func(t *testing.T) { testRetentionRecords(t, open) })
+	t.Run("VisitorConsentRetention", func(t *testing.T) { testVisitorConsentRetention(t, open) })
 	t.Run("DataKeyBatches", func(t *testing.T) { testDataKeyBatches(t, open) })
 }
 

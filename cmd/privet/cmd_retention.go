@@ -70,7 +70,11 @@ func (a *app) retentionCommand() *cobra.Command {
 					if r.ThroughSeq > 0 {
 						through = fmt.Sprint(r.ThroughSeq)
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", r.Record, r.RuleKey, r.Action, r.Due, r.DueBefore.Format(time.DateOnly), through)
+					record := r.Record
+					if r.Visitors {
+						record += " of visitors"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", record, r.RuleKey, r.Action, r.Due, r.DueBefore.Format(time.DateOnly), through)
 				}
 				return tw.Flush()
 			})

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/privet-dev/privet"
 	"github.com/privet-dev/privet/deadline"
+	"github.com/privet-dev/privet/identity"
 	"github.com/privet-dev/privet/notify/notifytest"
 	"github.com/privet-dev/privet/requests"
 )
@@ -187,6 +189,68 @@ func scenarioPypeServer(t *testing.T, engine string) {
 		}
 		if got := p.fields(stays, "essential.service"); got["name"] != "Sam Stayer" {
 			t.Errorf("an active client's end user lost data: %v", got)
+		}
+
+		// Cookie data: at most 24 months after it was collected. A
+		// visitor's banner choice is cookie data (a cookie id's blind index,
+		// the user agent and the network): it is deleted 24 months after it
+		// was made, and the server, which still remembers it, asks the
+		// visitor again, as a restarted one would. Every purpose here rests
+		// on legitimate interests, so the choice that counts is an objection
+		// to analytics: it denies until it goes. A choice a month old stays.
+		const oldCookie, newCookie = "pype-visitor-0000000000000001", "pype-visitor-0000000000000002"
+		banner := func(cookie string) {
+			t.Helper()
+			if code, out := s.public("POST", "/v1/public/consents", map[string]any{"tenant": s.tenant, "cookie_id": cookie,
+				"choices": map[string]bool{"analytics": false}}, map[string]string{"User-Agent": "Mozilla/5.0"}); code != http.StatusNoContent {
+				t.Fatalf("banner choice = %d %v", code, out)
+			}
+		}
+		analytics := func(cookie string) bool {
+			t.Helper()
+			out := s.must(http.StatusOK, "POST", "/v1/decisions", map[string]any{"cookie_id": cookie, "jurisdiction": "US-WA", "purpose": "analytics.reporting"})
+			allowed, _ := out["allowed"].(bool)
+			return allowed
+		}
+		stored := func(cookie string) int {
+			t.Helper()
+			v, err := identity.NormalizeCookieID(cookie)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var evs []*privet.ConsentEvent
+			if err := s.main.Store.View(context.Background(), func(tx privet.Tx) (err error) {
+				evs, err = tx.ConsentEvents(context.Background(), s.tenant, privet.ConsentQuery{
+					Visitor: s.main.Master.BlindIndex(s.tenant, string(privet.IdentityCookieID), v)})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return len(evs)
+		}
+		banner(oldCookie)
+		made := s.clock.Now()
+		s.clock.Set(made.AddDate(0, 23, 0))
+		banner(newCookie)
+		if analytics(oldCookie) || analytics(newCookie) {
+			t.Fatal("analytics allowed for a visitor who objected")
+		}
+		s.clock.Set(made.AddDate(0, 24, 1))
+		if code, out, _ := s.cli("retention", "plan", "--tenant", s.tenant); code != 0 || !strings.Contains(out, "consent_events of visitors  cookie_data") {
+			t.Errorf("retention plan = %d\n%s\nwant the visitors' consent events under cookie_data", code, out)
+		}
+		p.sweep()
+		if n := stored(oldCookie); n != 0 {
+			t.Errorf("a banner choice made 24 months and a day ago: %d events kept", n)
+		}
+		if n := stored(newCookie); n != 1 {
+			t.Errorf("a banner choice made a month ago: %d events kept, want 1", n)
+		}
+		if !analytics(oldCookie) {
+			t.Error("a visitor's objection still counts after 24 months")
+		}
+		if analytics(newCookie) {
+			t.Error("a visitor's objection of a month ago no longer counts")
 		}
 
 		// Cookie data: at most 24 months after it was collected.
