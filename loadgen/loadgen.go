@@ -46,6 +46,9 @@ type Options struct {
 	// so the reads spread over the whole store, not only its newest rows.
 	Seeded     int
 	SeedPrefix string // default DefaultSeedPrefix
+	// ReadyTimeout bounds the wait for the server's /readyz to answer 200
+	// before the first phase (default DefaultReadyTimeout).
+	ReadyTimeout time.Duration
 }
 
 // Result is one phase's outcome.
@@ -101,12 +104,17 @@ func (opt Options) withDefaults() (Options, error) {
 	if opt.SeedPrefix == "" {
 		opt.SeedPrefix = DefaultSeedPrefix
 	}
+	if opt.ReadyTimeout == 0 {
+		opt.ReadyTimeout = DefaultReadyTimeout
+	}
 	opt.BaseURL = strings.TrimSuffix(opt.BaseURL, "/")
 	switch {
 	case opt.Clients < 1 || opt.Clients > MaxClients:
 		return opt, privet.FieldError("clients", "clients must be between 1 and %d", MaxClients)
 	case opt.Duration < 0 || opt.Duration > MaxDuration || opt.GetDuration < 0 || opt.GetDuration > MaxDuration:
 		return opt, privet.FieldError("duration", "duration must be positive and at most %s", MaxDuration)
+	case opt.ReadyTimeout < 0 || opt.ReadyTimeout > MaxDuration:
+		return opt, privet.FieldError("ready_timeout", "ready timeout must be positive and at most %s", MaxDuration)
 	case opt.Requests < 0:
 		return opt, privet.FieldError("requests", "requests must not be negative")
 	case opt.Seeded < 0 || opt.Seeded > MaxSeedCount:
@@ -137,6 +145,9 @@ func Run(ctx context.Context, opt Options) ([]Result, error) {
 		return nil, err
 	}
 	client := newClient(opt)
+	if err := waitReady(ctx, client, opt.BaseURL, opt.ReadyTimeout); err != nil {
+		return nil, err
+	}
 	if opt.Seeded > 0 {
 		return []Result{seededGets(ctx, client, opt)}, nil
 	}
