@@ -163,11 +163,15 @@ func (s *Service) catchUp(ctx context.Context) error {
 			return err
 		}
 		if len(page) > 0 {
+			cutoffs, err := s.linkCutoffs(ctx, page)
+			if err != nil {
+				return err
+			}
 			// The page is a stable prefix (see ConsentEventsAfter); applying
 			// an event twice changes nothing, so overlapping reads are safe.
 			s.mem.mu.Lock()
 			for i := range page {
-				s.mem.apply(&page[i])
+				s.mem.apply(&page[i], cutoffs[i])
 			}
 			s.mem.readThrough = max(s.mem.readThrough, page[len(page)-1].Seq)
 			s.mem.mu.Unlock()
@@ -197,16 +201,36 @@ func (s *Service) follow(ctx context.Context, seq int64) {
 		}
 		return
 	}
-	s.applyAll([]*privet.ConsentEvent{e})
-}
-
-func (s *Service) applyAll(evs []*privet.ConsentEvent) {
-	if len(evs) == 0 {
+	cutoffs, err := s.linkCutoffs(ctx, []privet.ConsentEvent{*e})
+	if err != nil {
+		if ctx.Err() == nil {
+			s.logger().Error("consent follow", "error", privet.ErrorCode(err))
+		}
 		return
 	}
 	s.mem.mu.Lock()
-	defer s.mem.mu.Unlock()
-	for _, e := range evs {
-		s.mem.apply(e)
+	s.mem.apply(e, cutoffs[0])
+	s.mem.mu.Unlock()
+}
+
+// linkCutoffs returns, for each event, the cutoff memory.apply needs: the
+// policy's VisitorCutoff at the time of a link, 0 for other events. The
+// policy is read here, before memory's lock is taken.
+func (s *Service) linkCutoffs(ctx context.Context, evs []privet.ConsentEvent) ([]int64, error) {
+	cutoffs := make([]int64, len(evs))
+	for i := range evs {
+		e := &evs[i]
+		if e.State != privet.StateLinked {
+			continue
+		}
+		pol, err := s.Policies.Policy(ctx, e.TenantID)
+		switch {
+		case privet.ErrorCode(err) == privet.ENOTFOUND:
+			continue // no policy, no rule over cookie data
+		case err != nil:
+			return nil, err
+		}
+		cutoffs[i] = pol.VisitorCutoff(e.Time)
 	}
+	return cutoffs, nil
 }

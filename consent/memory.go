@@ -136,8 +136,12 @@ func (m *memory) ledger(tenantID string) *ledger {
 	return l
 }
 
-// apply adds e to the index; the caller holds the write lock.
-func (m *memory) apply(e *privet.ConsentEvent) {
+// apply adds e to the index; the caller holds the write lock. For a link,
+// cutoff is the policy's VisitorCutoff at the link's time: the visitor's
+// choices and signals from before it had expired (retention deletes them)
+// and do not join the subject's. It is the same on every server and after a
+// restart, whether the sweep has deleted them yet or not.
+func (m *memory) apply(e *privet.ConsentEvent, cutoff int64) {
 	l := m.ledger(e.TenantID)
 	visitor := string(e.Visitor)
 	switch {
@@ -145,7 +149,7 @@ func (m *memory) apply(e *privet.ConsentEvent) {
 		l.links[visitor] = e.SubjectID
 		sub := l.party(l.subjects, e.SubjectID)
 		if v := l.visitors[visitor]; v != nil {
-			sub.merge(v)
+			sub.merge(v, cutoff)
 		}
 	case e.SubjectID != "":
 		l.party(l.subjects, e.SubjectID).apply(&l.names, e)
@@ -228,14 +232,21 @@ func (p *party) choice(purpose uint32) (choice, bool) {
 }
 
 // merge joins a visitor's history into a subject's: per purpose the later
-// choice wins, and a GPC signal seen for either counts for both.
-func (p *party) merge(v *party) {
-	p.gpc = max(p.gpc, v.gpc)
-	p.dnt = max(p.dnt, v.dnt)
-	for _, c := range v.choices {
-		p.set(c)
+// choice wins, and a GPC signal seen for either counts for both. What the
+// visitor did before cutoff (see memory.apply) is left out.
+func (p *party) merge(v *party, cutoff int64) {
+	if keptSecond(v.gpc, cutoff) {
+		p.gpc = max(p.gpc, v.gpc)
 	}
-	if p.place == 0 {
+	if keptSecond(v.dnt, cutoff) {
+		p.dnt = max(p.dnt, v.dnt)
+	}
+	for _, c := range v.choices {
+		if visitorKept(c.at, cutoff) {
+			p.set(c)
+		}
+	}
+	if p.place == 0 && keptSecond(v.placeAt, cutoff) {
 		p.place, p.placeSeq, p.placeAt = v.place, v.placeSeq, v.placeAt
 	}
 }

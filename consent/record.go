@@ -138,10 +138,10 @@ func (s *Service) RecordAll(ctx context.Context, actor privet.Actor, tenantID st
 	}
 	s.mem.mu.Lock()
 	for _, link := range links {
-		s.mem.apply(link)
+		s.mem.apply(link, pol.VisitorCutoff(link.Time))
 	}
 	for _, ev := range evs {
-		s.mem.apply(ev)
+		s.mem.apply(ev, 0)
 	}
 	s.mem.mu.Unlock()
 	return evs, nil
@@ -223,7 +223,9 @@ func (s *Service) Link(ctx context.Context, actor privet.Actor, tenantID, subjec
 	if err != nil {
 		return err
 	}
-	s.applyAll([]*privet.ConsentEvent{link})
+	s.mem.mu.Lock()
+	s.mem.apply(link, pol.VisitorCutoff(link.Time))
+	s.mem.mu.Unlock()
 	return nil
 }
 

@@ -63,7 +63,12 @@ func (s *Service) RenewPurposes(ctx context.Context, actor privet.Actor, tenantI
 		if err != nil {
 			return 0, err
 		}
-		s.applyAll(batch)
+		// Renewal events name subjects and purposes, never a link.
+		s.mem.mu.Lock()
+		for _, e := range batch {
+			s.mem.apply(e, 0)
+		}
+		s.mem.mu.Unlock()
 	}
 	return len(events), nil
 }
