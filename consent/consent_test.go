@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,6 +91,15 @@ func openPostgres(t testing.TB, schema string) privet.Store {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// eachStore runs test on a fresh SQLite store and on a fresh PostgreSQL
+// schema (when configured).
+func eachStore(t *testing.T, test func(t *testing.T, st privet.Store)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, openSQLite(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		test(t, openPostgres(t, "consent_"+strings.ToLower(privet.NewID("t"))))
+	})
 }
 
 func newMaster(t testing.TB) *crypto.Master {

@@ -40,13 +40,6 @@ func (s *slowLedger) View(ctx context.Context, fn func(tx privet.Tx) error) erro
 	return s.Store.View(ctx, fn)
 }
 
-func eachStore(t *testing.T, test func(t *testing.T, st privet.Store)) {
-	t.Run("sqlite", func(t *testing.T) { test(t, openSQLite(t)) })
-	t.Run("postgres", func(t *testing.T) {
-		test(t, openPostgres(t, "consent_"+strings.ToLower(privet.NewID("t"))))
-	})
-}
-
 // A restart over a ledger that loads in the background: until memory is
 // filled, everything that needs it fails closed with ErrLoading, never an
 // answer from part of the ledger; a failed read is logged without personal

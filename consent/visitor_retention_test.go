@@ -14,13 +14,7 @@ import (
 // counts as none, on a server that still holds it in memory and on one
 // restarted after the deletion alike; a fresh one counts.
 func TestVisitorChoicesExpireWithCookieRetention(t *testing.T) {
-	stores := map[string]func(t *testing.T) privet.Store{
-		"sqlite":   func(t *testing.T) privet.Store { return openSQLite(t) },
-		"postgres": func(t *testing.T) privet.Store { return openPostgres(t, privet.NewID("visitors")) },
-	}
-	for name, open := range stores {
-		t.Run(name, func(t *testing.T) { testVisitorChoicesExpire(t, newEnv(t, open(t))) })
-	}
+	eachStore(t, func(t *testing.T, st privet.Store) { testVisitorChoicesExpire(t, newEnv(t, st)) })
 }
 
 func testVisitorChoicesExpire(t *testing.T, e *env) {
@@ -129,37 +123,31 @@ func TestVisitorChoicesKeptWithoutCookieRetention(t *testing.T) {
 // on the server that held the old choice in memory and on one restarted
 // before the sweep (the event still stored) alike.
 func TestVisitorLinkedAfterExpiryJoinsOnlyKeptChoices(t *testing.T) {
-	stores := map[string]func(t *testing.T) privet.Store{
-		"sqlite":   func(t *testing.T) privet.Store { return openSQLite(t) },
-		"postgres": func(t *testing.T) privet.Store { return openPostgres(t, privet.NewID("linked")) },
-	}
-	for name, open := range stores {
-		t.Run(name, func(t *testing.T) {
-			e := newEnv(t, open(t))
-			ctx := context.Background()
-			const oldCookie, freshCookie = "ck_linked_old_0000001", "ck_linked_fresh_00002"
-			give := func(cookie string) {
-				e.record(t, consent.RecordInput{Party: consent.Party{CookieID: cookie}, Purpose: analytics, State: privet.StateGiven,
-					Source: privet.SourceBanner, Jurisdiction: "DE"})
+	eachStore(t, func(t *testing.T, st privet.Store) {
+		e := newEnv(t, st)
+		ctx := context.Background()
+		const oldCookie, freshCookie = "ck_linked_old_0000001", "ck_linked_fresh_00002"
+		give := func(cookie string) {
+			e.record(t, consent.RecordInput{Party: consent.Party{CookieID: cookie}, Purpose: analytics, State: privet.StateGiven,
+				Source: privet.SourceBanner, Jurisdiction: "DE"})
+		}
+		give(oldCookie)
+		e.clock.Set(start.AddDate(0, 24, 0))
+		give(freshCookie)
+		e.clock.Set(start.AddDate(0, 25, 0))
+		expired, fresh := e.subject(t, "DE", "", privet.StatusActive), e.subject(t, "DE", "", privet.StatusActive)
+		for sub, cookie := range map[string]string{expired: oldCookie, fresh: freshCookie} {
+			if err := e.svc.Link(ctx, api, e.tenant, sub, cookie); err != nil {
+				t.Fatalf("Link: %v", err)
 			}
-			give(oldCookie)
-			e.clock.Set(start.AddDate(0, 24, 0))
-			give(freshCookie)
-			e.clock.Set(start.AddDate(0, 25, 0))
-			expired, fresh := e.subject(t, "DE", "", privet.StatusActive), e.subject(t, "DE", "", privet.StatusActive)
-			for sub, cookie := range map[string]string{expired: oldCookie, fresh: freshCookie} {
-				if err := e.svc.Link(ctx, api, e.tenant, sub, cookie); err != nil {
-					t.Fatalf("Link: %v", err)
-				}
+		}
+		for name, svc := range map[string]*consent.Service{"running": e.svc, "restarted": e.service()} {
+			if d := e.decide(t, svc, consent.DecideInput{Party: consent.Party{SubjectID: expired}, Purpose: analytics}); d.Allowed || d.Reason != consent.ReasonNoConsent {
+				t.Errorf("%s: subject linked to a visitor whose consent expired: %+v, want denied, no consent", name, d)
 			}
-			for name, svc := range map[string]*consent.Service{"running": e.svc, "restarted": e.service()} {
-				if d := e.decide(t, svc, consent.DecideInput{Party: consent.Party{SubjectID: expired}, Purpose: analytics}); d.Allowed || d.Reason != consent.ReasonNoConsent {
-					t.Errorf("%s: subject linked to a visitor whose consent expired: %+v, want denied, no consent", name, d)
-				}
-				if d := e.decide(t, svc, consent.DecideInput{Party: consent.Party{SubjectID: fresh}, Purpose: analytics}); !d.Allowed || d.Reason != consent.ReasonConsentGiven {
-					t.Errorf("%s: subject linked to a visitor with a kept consent: %+v, want allowed", name, d)
-				}
+			if d := e.decide(t, svc, consent.DecideInput{Party: consent.Party{SubjectID: fresh}, Purpose: analytics}); !d.Allowed || d.Reason != consent.ReasonConsentGiven {
+				t.Errorf("%s: subject linked to a visitor with a kept consent: %+v, want allowed", name, d)
 			}
-		})
-	}
+		}
+	})
 }

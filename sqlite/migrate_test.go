@@ -139,21 +139,7 @@ func TestMigrationWithForeignKeysOffChecksThem(t *testing.T) {
 // TestSubjectByIdentityPlan: the lookup searches by keys only, never scans.
 func TestSubjectByIdentityPlan(t *testing.T) {
 	st, _, _ := open(t)
-	rows, err := st.DB().QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+sqlite.SubjectByIdentitySQL, "ten_1", "email", []byte{1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if p := strings.Join(plan, "\n"); strings.Contains(p, "SCAN") || strings.Contains(p, "TEMP B-TREE") {
+	if p := queryPlan(t, st, sqlite.SubjectByIdentitySQL, "ten_1", "email", []byte{1}); strings.Contains(p, "SCAN") || strings.Contains(p, "TEMP B-TREE") {
 		t.Errorf("plan:\n%s\nwant searches only", p)
 	}
 }

@@ -324,21 +324,7 @@ func TestAuditQueriesUseIndexes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			query, args := sqlite.AuditQuerySQL("ten_1", tc.q)
-			rows, err := st.DB().QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var plan []string
-			for rows.Next() {
-				var id, parent, notused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
-			}
-			if p := strings.Join(plan, "\n"); !strings.Contains(p, "USING INDEX "+tc.index) || strings.Contains(p, "SCAN") {
+			if p := queryPlan(t, st, query, args...); !strings.Contains(p, "USING INDEX "+tc.index) || strings.Contains(p, "SCAN") {
 				t.Errorf("plan:\n%s\nwant a search using %s", p, tc.index)
 			}
 		})
@@ -350,21 +336,7 @@ func TestAuditQueriesUseIndexes(t *testing.T) {
 // time, and of the links index per visitor, never a scan of the ledger.
 func TestVisitorConsentDueUsesIndexes(t *testing.T) {
 	st, _, _ := open(t)
-	rows, err := st.DB().QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+sqlite.VisitorConsentDueSQL, "ten_1", time.Now().UnixNano())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	p := strings.Join(plan, "\n")
+	p := queryPlan(t, st, sqlite.VisitorConsentDueSQL, "ten_1", time.Now().UnixNano())
 	for _, index := range []string{"consent_events_visitor_time", "consent_links"} {
 		if !strings.Contains(p, "INDEX "+index+" (") {
 			t.Errorf("plan:\n%s\nwant a search using %s", p, index)
@@ -419,4 +391,27 @@ func TestUpdatesQueuedMeanwhileShareOneCommit(t *testing.T) {
 	if got := batches - batches0; got != 2 {
 		t.Errorf("%d transactions for one Update and %d queued meanwhile, want 2", got, n)
 	}
+}
+
+// queryPlan returns SQLite's plan of query, one line per step.
+func queryPlan(t *testing.T, st *sqlite.Store, query string, args ...any) string {
+	t.Helper()
+	rows, err := st.DB().QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(plan, "\n")
 }
