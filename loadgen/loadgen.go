@@ -46,7 +46,7 @@ type Options struct {
 	// so the reads spread over the whole store, not only its newest rows.
 	Seeded     int
 	SeedPrefix string // default DefaultSeedPrefix
-	// ReadyTimeout bounds the wait for the server's /readyz to answer 200
+	// ReadyTimeout bounds the wait while the server's /readyz answers 503
 	// before the first phase (default DefaultReadyTimeout).
 	ReadyTimeout time.Duration
 }

@@ -17,27 +17,26 @@ const DefaultReadyTimeout = 10 * time.Minute
 // readyPoll is how often waitReady asks again.
 var readyPoll = 250 * time.Millisecond
 
-// waitReady asks the server's /readyz until it answers 200, so that a run
+// waitReady asks the server's /readyz while it answers 503, so that a run
 // measures a server that serves, not one still filling its memory (whose
-// writes and decisions fail with 503 meanwhile). It gives up after timeout
-// or when ctx ends.
+// writes and decisions fail with 503 meanwhile). Any other answer, or none,
+// starts the run at once: an unreachable server fails its first phase, as
+// before. It gives up after timeout or when ctx ends.
 func waitReady(ctx context.Context, client *http.Client, baseURL string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	last := "no answer"
+	notReady := privet.Errorf(privet.EUNAVAILABLE, "the server was not ready within %s (/readyz answered 503)", timeout)
 	for {
-		status, err := send(ctx, client, http.MethodGet, baseURL+"/readyz", "", nil, nil)
+		status, _ := send(ctx, client, http.MethodGet, baseURL+"/readyz", "", nil, nil)
 		switch {
-		case err == nil && status == http.StatusOK:
+		case ctx.Err() != nil:
+			return notReady
+		case status != http.StatusServiceUnavailable:
 			return nil
-		case err != nil && status == 0:
-			last = "no answer"
-		default:
-			last = http.StatusText(status)
 		}
 		select {
 		case <-ctx.Done():
-			return privet.Errorf(privet.EUNAVAILABLE, "the server was not ready within %s (/readyz: %s)", timeout, last)
+			return notReady
 		case <-time.After(readyPoll):
 		}
 	}

@@ -76,7 +76,7 @@ The exit status is 1 if any request failed.`,
 	f.IntVar(&opt.Seeded, "seeded", 0, "only gets, by the emails of this many subjects made by 'subjects seed' (0: create first, then all phases)")
 	f.StringVar(&opt.SeedPrefix, "seed-prefix", loadgen.DefaultSeedPrefix, "prefix of the seeded emails (as given to 'subjects seed')")
 	f.StringVar(&opt.Purpose, "purpose", "essential.service", "purpose the gets declare")
-	f.DurationVar(&opt.ReadyTimeout, "ready-timeout", loadgen.DefaultReadyTimeout, "how long to wait for the server's /readyz to answer 200 before the first phase")
+	f.DurationVar(&opt.ReadyTimeout, "ready-timeout", loadgen.DefaultReadyTimeout, "how long to wait, before the first phase, while the server's /readyz answers 503 (a server still filling its consent memory)")
 	f.BoolVar(&withBar, "baseline", false, "also load a bare net/http handler in this process, and report ratios to it")
 	f.BoolVar(&asJSON, "json", false, "print the results as JSON")
 	return cmd
