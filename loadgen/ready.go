@@ -20,8 +20,8 @@ var readyPoll = 250 * time.Millisecond
 // waitReady asks the server's /readyz while it answers 503, so that a run
 // measures a server that serves, not one still filling its memory (whose
 // writes and decisions fail with 503 meanwhile). Any other answer, or none,
-// starts the run at once: an unreachable server fails its first phase, as
-// before. It gives up after timeout or when ctx ends.
+// starts the run at once: an unreachable server fails its first phase,
+// which says so. It gives up after timeout or when ctx ends.
 func waitReady(ctx context.Context, client *http.Client, baseURL string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
