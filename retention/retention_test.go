@@ -106,6 +106,39 @@ func (e *env) hasKey(id string) bool {
 
 const day = 24 * time.Hour
 
+// closedSubjects makes n subjects (emails of 1..n times letter), closes each
+// account, and moves the clock past their 180-day period.
+func (e *env) closedSubjects(n int, letter string) []string {
+	e.t.Helper()
+	var ids []string
+	for i := range n {
+		id := e.subject(strings.Repeat(letter, i+1) + "@example.com")
+		if err := e.ret.Close(context.Background(), admin, e.tenant, id); err != nil {
+			e.t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	e.clock.Advance(181 * day)
+	return ids
+}
+
+// erasedOnce checks that every subject is erased, its key destroyed and its
+// erasure audited exactly once, and that one more sweep finds nothing left.
+func (e *env) erasedOnce(ids []string) {
+	e.t.Helper()
+	for _, id := range ids {
+		if e.stored(id).Status != privet.StatusErased || e.hasKey(id) {
+			e.t.Errorf("subject %s not erased and shredded", id)
+		}
+		if n := e.events(id, "retention.delete"); n != 1 {
+			e.t.Errorf("subject %s: %d retention.delete events, want 1", id, n)
+		}
+	}
+	if rep := e.sweep(); rep.Due != 0 {
+		e.t.Errorf("a further sweep found %d items", rep.Due)
+	}
+}
+
 func TestClosedAccountErasedAfterItsPeriod(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) { testClosedAccountErasedAfterItsPeriod(t, newEnvOn(t, engine)) })
@@ -242,15 +275,7 @@ func TestCrashMidSweepFinishesWithoutDoubleEffects(t *testing.T) {
 
 func testCrashMidSweepFinishesWithoutDoubleEffects(t *testing.T, e *env) {
 	ctx := context.Background()
-	var ids []string
-	for i := range 23 {
-		id := e.subject(strings.Repeat("x", i+1) + "@example.com")
-		if err := e.ret.Close(ctx, admin, e.tenant, id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	e.clock.Advance(181 * day)
+	ids := e.closedSubjects(23, "x")
 	e.ret.Batch = 5
 	crash, cancel := context.WithCancel(ctx)
 	changed := 0
@@ -271,17 +296,7 @@ func testCrashMidSweepFinishesWithoutDoubleEffects(t *testing.T, e *env) {
 	if rep.Due == 0 {
 		t.Fatal("the rerun found nothing left")
 	}
-	for _, id := range ids {
-		if e.stored(id).Status != privet.StatusErased || e.hasKey(id) {
-			t.Errorf("subject %s not erased and shredded", id)
-		}
-		if n := e.events(id, "retention.delete"); n != 1 {
-			t.Errorf("subject %s: %d retention.delete events, want 1", id, n)
-		}
-	}
-	if rep := e.sweep(); rep.Due != 0 {
-		t.Errorf("a third sweep found %d items", rep.Due)
-	}
+	e.erasedOnce(ids)
 }
 
 // TestAnonymizeKeepsOnlyGroupsOfK: usage data is anonymized two years after
@@ -602,15 +617,7 @@ func TestKeysNotDestroyedKeepTheirItems(t *testing.T) {
 
 func testKeysNotDestroyedKeepTheirItems(t *testing.T, e *env) {
 	ctx := context.Background()
-	var ids []string
-	for i := range 17 {
-		id := e.subject(strings.Repeat("k", i+1) + "@example.com")
-		if err := e.ret.Close(ctx, admin, e.tenant, id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	e.clock.Advance(181 * day)
+	ids := e.closedSubjects(17, "k")
 	e.ret.Batch = 5
 	keys := e.ret.Keys
 	e.ret.Keys = &failingKeys{DataKeyStore: keys, failAt: 3}
@@ -649,15 +656,5 @@ func testKeysNotDestroyedKeepTheirItems(t *testing.T, e *env) {
 	}
 	e.ret.Keys = keys
 	e.sweep()
-	for _, id := range ids {
-		if e.stored(id).Status != privet.StatusErased || e.hasKey(id) {
-			t.Errorf("subject %s not erased and shredded", id)
-		}
-		if n := e.events(id, "retention.delete"); n != 1 {
-			t.Errorf("subject %s: %d retention.delete events, want 1", id, n)
-		}
-	}
-	if rep := e.sweep(); rep.Due != 0 {
-		t.Errorf("a third sweep found %d items", rep.Due)
-	}
+	e.erasedOnce(ids)
 }
