@@ -213,11 +213,12 @@ func (s *Service) follow(ctx context.Context, seq int64) {
 	s.mem.mu.Unlock()
 }
 
-// linkCutoffs returns, for each event, the cutoff memory.apply needs: the
-// policy's VisitorCutoff at the time of a link, 0 for other events. The
-// policy is read here, before memory's lock is taken.
-func (s *Service) linkCutoffs(ctx context.Context, evs []privet.ConsentEvent) ([]int64, error) {
-	cutoffs := make([]int64, len(evs))
+// linkCutoffs returns, by index in evs, the cutoff memory.apply needs for
+// each link: the policy's VisitorCutoff at the link's time. Other events are
+// absent (0). Links are rare, so most pages get a nil map. The policy is read
+// here, before memory's lock is taken.
+func (s *Service) linkCutoffs(ctx context.Context, evs []privet.ConsentEvent) (map[int]int64, error) {
+	var cutoffs map[int]int64
 	for i := range evs {
 		e := &evs[i]
 		if e.State != privet.StateLinked {
@@ -229,6 +230,9 @@ func (s *Service) linkCutoffs(ctx context.Context, evs []privet.ConsentEvent) ([
 			continue // no policy, no rule over cookie data
 		case err != nil:
 			return nil, err
+		}
+		if cutoffs == nil {
+			cutoffs = map[int]int64{}
 		}
 		cutoffs[i] = pol.VisitorCutoff(e.Time)
 	}
